@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The test command of README.md: sets up what the tests need on a fresh
+# machine, then runs vet, the race-enabled test suite and a short pass of every
+# fuzz target. Exits non-zero on the first failure.
+#
+#   FUZZTIME=10s scripts/test.sh   # longer fuzzing
+#   SKIP_FUZZ=1 scripts/test.sh    # no fuzzing (quick local runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+FUZZTIME="${FUZZTIME:-5s}"
+
+echo "== setup"
+scripts/setup.sh
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test -race"
+go test -race -count=1 -timeout 40m ./...
+
+if [ -z "${SKIP_FUZZ:-}" ]; then
+	echo "== fuzz (${FUZZTIME} per target)"
+	# Every FuzzXxx function in the tree, run briefly from its package.
+	grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r f; do
+		pkg="./$(dirname "${f#./}")"
+		for name in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | sed 's/^func //'); do
+			echo "-- $pkg $name"
+			go test -run='^$' -fuzz="^${name}\$" -fuzztime="$FUZZTIME" "$pkg"
+		done
+	done
+fi
+
+for extra in scripts/test-*.sh; do
+	[ -e "$extra" ] || continue
+	echo "== $extra"
+	bash "$extra"
+done
+
+echo "== all tests passed"
