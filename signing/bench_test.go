@@ -1,0 +1,86 @@
+package signing
+
+import (
+	"bytes"
+	"testing"
+	"time"
+)
+
+func benchBody(n int) []byte {
+	b := bytes.Repeat([]byte(`{"descriptor":{"name":"Course","short_desc":"x"}},`), n/50+1)
+	return b[:n]
+}
+
+// TestDigestAllocs holds Digest to its promise: the returned string is the
+// only allocation, whatever the body size.
+func TestDigestAllocs(t *testing.T) {
+	body := benchBody(1 << 20)
+	if n := testing.AllocsPerRun(20, func() { _ = Digest(body) }); n > 1 {
+		t.Fatalf("Digest allocates %v times per call; want at most 1 (the output)", n)
+	}
+}
+
+func TestVerifyAllocs(t *testing.T) {
+	h, pub := vectorA(t)
+	v := Verifier{Now: at(1641288000)}
+	body := []byte(vectorBody)
+	// The digest string is the only allocation on the success path.
+	if n := testing.AllocsPerRun(20, func() { _ = v.Verify(body, h, pub) }); n > 1 {
+		t.Fatalf("Verify allocates %v times per call; want at most 1", n)
+	}
+}
+
+func BenchmarkDigest1MB(b *testing.B) {
+	body := benchBody(1 << 20)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Digest(body)
+	}
+}
+
+func BenchmarkSign(b *testing.B) {
+	body := benchBody(20 << 10)
+	key, err := ParsePrivateKey(vectorAPriv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &Signer{SubscriberID: "bap.example.com", KeyID: "k1", Key: key}
+	created := time.Unix(1641287875, 0)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = s.Sign(body, created, created.Add(time.Hour))
+	}
+}
+
+func BenchmarkVerify20KB(b *testing.B) {
+	body := benchBody(20 << 10)
+	ks, err := GenerateKeys()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &Signer{SubscriberID: "bpp.example.com", KeyID: "k1", Key: ks.SigningPrivate}
+	h, err := ParseHeader(s.SignUnix(body, 1641287875, 1641291475))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := Verifier{Now: at(1641288000)}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := v.Verify(body, h, ks.SigningPublic); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseHeader(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseHeader(vectorAHeader); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
