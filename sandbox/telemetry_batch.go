@@ -117,8 +117,8 @@ type otelEvent struct {
 		Resource  otelResource `json:"resource"`
 		ScopeLogs []struct {
 			LogRecords []struct {
-				TraceID    string   `json:"traceId"`
-				SpanID     string   `json:"spanId"`
+				TraceID    string    `json:"traceId"`
+				SpanID     string    `json:"spanId"`
 				Attributes otelAttrs `json:"attributes"`
 			} `json:"logRecords"`
 		} `json:"scopeLogs"`
