@@ -1,0 +1,230 @@
+package schema
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// tkind is the JSON shape a rule expects.
+type tkind uint8
+
+const (
+	tAny tkind = iota
+	tString
+	tBool
+	tInt
+	tNumber
+	tObject // with declared members
+	tFree   // any object
+	tArray
+	tMap
+)
+
+// format is a string format checked on top of the string kind.
+type format uint8
+
+const (
+	fNone format = iota
+	fUUID
+	fDateTime
+	fDate
+	fURI
+	fEmail
+	fDuration
+	fDecimal
+	fGPS
+	fAge
+)
+
+var formatNames = map[string]format{
+	"uuid": fUUID, "datetime": fDateTime, "date": fDate, "uri": fURI, "email": fEmail,
+	"duration": fDuration, "decimal": fDecimal, "gps": fGPS, "age": fAge,
+}
+
+// hook names a policy check that runs when an object of a type is visited,
+// so domain rules on deeply nested objects cost no extra traversal.
+type hook uint8
+
+const (
+	hookNone hook = iota
+	hookPerson
+	hookFulfillment
+	hookStop
+	hookPayment
+	hookTagGroup
+)
+
+var typeHooks = map[string]hook{
+	"Person": hookPerson, "Fulfillment": hookFulfillment, "Stop": hookStop,
+	"Payment": hookPayment, "TagGroup": hookTagGroup,
+}
+
+// typ is a compiled rule for one JSON value.
+type typ struct {
+	name     string
+	kind     tkind
+	format   format
+	enum     []string
+	min, max int64
+	hasMin   bool
+	hasMax   bool
+	members  map[string]*typ
+	names    []string // member names, sorted, for suggestions
+	required []string
+	elem     *typ
+	hook     hook
+}
+
+// compileTypes turns the coreObjects notation into a type graph. It fails on
+// any malformed line or unresolved name, which the tests exercise, so New
+// can treat an error as a programming mistake.
+func compileTypes(src string) (map[string]*typ, error) {
+	types := map[string]*typ{}
+	type pending struct {
+		t    *typ
+		decl []string
+		line int
+	}
+	var todo []pending
+	for n, line := range strings.Split(src, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if name, enum, ok := strings.Cut(line, " = "); ok {
+			name = strings.TrimSpace(name)
+			if _, dup := types[name]; dup {
+				return nil, fmt.Errorf("line %d: %s defined twice", n+1, name)
+			}
+			types[name] = &typ{name: name, kind: tString, enum: strings.Split(strings.TrimSpace(enum), "|")}
+			continue
+		}
+		name, rest, ok := strings.Cut(line, ":")
+		if !ok || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Errorf("line %d: want \"Type: member:kind ...\", got %q", n+1, line)
+		}
+		if _, dup := types[name]; dup {
+			return nil, fmt.Errorf("line %d: %s defined twice", n+1, name)
+		}
+		t := &typ{name: name, kind: tObject, members: map[string]*typ{}, hook: typeHooks[name]}
+		types[name] = t
+		todo = append(todo, pending{t, strings.Fields(rest), n + 1})
+	}
+	for _, p := range todo {
+		for _, d := range p.decl {
+			member, kindSpec, ok := strings.Cut(d, ":")
+			if !ok || member == "" || kindSpec == "" {
+				return nil, fmt.Errorf("line %d: malformed member %q", p.line, d)
+			}
+			if strings.HasSuffix(member, "!") {
+				member = strings.TrimSuffix(member, "!")
+				p.t.required = append(p.t.required, member)
+			}
+			if _, dup := p.t.members[member]; dup {
+				return nil, fmt.Errorf("line %d: member %s declared twice", p.line, member)
+			}
+			mt, err := resolveKind(kindSpec, types)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: %s: %w", p.line, member, err)
+			}
+			p.t.members[member] = mt
+			p.t.names = append(p.t.names, member)
+		}
+		sort.Strings(p.t.names)
+	}
+	return types, nil
+}
+
+func resolveKind(s string, types map[string]*typ) (*typ, error) {
+	switch {
+	case strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"):
+		e, err := resolveKind(s[1:len(s)-1], types)
+		if err != nil {
+			return nil, err
+		}
+		return &typ{kind: tArray, elem: e}, nil
+	case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}"):
+		e, err := resolveKind(s[1:len(s)-1], types)
+		if err != nil {
+			return nil, err
+		}
+		return &typ{kind: tMap, elem: e}, nil
+	case strings.Contains(s, "|"):
+		return &typ{kind: tString, enum: strings.Split(s, "|")}, nil
+	case strings.HasPrefix(s, "int>="):
+		m, err := strconv.ParseInt(s[len("int>="):], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad minimum in %q", s)
+		}
+		return &typ{kind: tInt, min: m, hasMin: true}, nil
+	}
+	switch s {
+	case "str":
+		return &typ{kind: tString}, nil
+	case "bool":
+		return &typ{kind: tBool}, nil
+	case "int":
+		return &typ{kind: tInt}, nil
+	case "int1":
+		return &typ{kind: tInt, min: 1, max: 1, hasMin: true, hasMax: true}, nil
+	case "num":
+		return &typ{kind: tNumber}, nil
+	case "any":
+		return &typ{kind: tAny}, nil
+	case "obj":
+		return &typ{kind: tFree}, nil
+	}
+	if f, ok := formatNames[s]; ok {
+		return &typ{kind: tString, format: f}, nil
+	}
+	if t, ok := types[s]; ok {
+		return t, nil
+	}
+	return nil, fmt.Errorf("unknown kind or type %q", s)
+}
+
+// describe names what a rule expects, for messages.
+func (t *typ) describe() string {
+	switch t.kind {
+	case tString:
+		switch t.format {
+		case fUUID:
+			return "a UUID string"
+		case fDateTime:
+			return "an RFC 3339 date-time string"
+		case fDate:
+			return "a date string (YYYY-MM-DD)"
+		case fURI:
+			return "an absolute URI string"
+		case fEmail:
+			return "an e-mail address string"
+		case fDuration:
+			return "an ISO 8601 duration string"
+		case fDecimal:
+			return "a decimal number written as a string"
+		case fGPS:
+			return "a \"lat,lng\" string"
+		case fAge:
+			return "a string (ISO 8601 duration or whole years)"
+		}
+		return "a string"
+	case tBool:
+		return "a boolean"
+	case tInt:
+		return "an integer"
+	case tNumber:
+		return "a number"
+	case tObject:
+		if t.name != "" {
+			return "an object (" + t.name + ")"
+		}
+		return "an object"
+	case tFree, tMap:
+		return "an object"
+	case tArray:
+		return "an array"
+	}
+	return "any value"
+}

@@ -1,0 +1,364 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+)
+
+// policy is the compiled ONEST policy of one domain: enums of network-defined
+// codes, recommended tags and mandatory fields per action.
+type policy struct {
+	domain           string
+	states           []string // fulfillment state codes
+	fulfillmentTypes []string
+	stopTypes        []string
+	tags             map[string]map[string]bool // group code → tag codes; nil: no published list
+	mandatory        map[string][]requirement   // action → requirements on message
+}
+
+// requirement is one mandatory field: alternatives of paths, satisfied when
+// any one alternative is fully present.
+type requirement struct {
+	alts [][]step
+	src  string
+}
+
+// step is one member of a mandatory path; array means "every element of a
+// non-empty array"; any lists alternative member names for a final step
+// ("phone|email": at least one of them).
+type step struct {
+	name  string
+	array bool
+	any   []string
+}
+
+// parseRequirement reads "order.items[].id", "a.b|c" (either final member)
+// and "x.y or z.y" (either path).
+func parseRequirement(s string) (requirement, error) {
+	r := requirement{src: s}
+	for _, alt := range strings.Split(s, " or ") {
+		var steps []step
+		parts := strings.Split(strings.TrimSpace(alt), ".")
+		for k, p := range parts {
+			st := step{name: p}
+			if strings.HasSuffix(p, "[]") {
+				st.name, st.array = strings.TrimSuffix(p, "[]"), true
+			}
+			if strings.Contains(st.name, "|") {
+				if k != len(parts)-1 {
+					return r, fmt.Errorf("%q: alternatives only in the last member", s)
+				}
+				st.any = strings.Split(st.name, "|")
+			}
+			if st.name == "" {
+				return r, fmt.Errorf("%q: empty member", s)
+			}
+			steps = append(steps, st)
+		}
+		r.alts = append(r.alts, steps)
+	}
+	return r, nil
+}
+
+func compilePolicies() (map[string]*policy, error) {
+	out := map[string]*policy{}
+	for _, d := range domainPolicies {
+		p := &policy{domain: d.domain, states: d.states, fulfillmentTypes: d.fulfillmentTypes,
+			stopTypes: d.stopTypes, mandatory: map[string][]requirement{}}
+		if d.tags != nil {
+			p.tags = map[string]map[string]bool{}
+			for group, codes := range d.tags {
+				set := map[string]bool{}
+				for _, c := range strings.Fields(codes) {
+					set[c] = true
+				}
+				p.tags[group] = set
+			}
+		}
+		for action, reqs := range d.mandatory {
+			for _, line := range strings.Split(strings.TrimSpace(reqs), "\n") {
+				line = strings.TrimSpace(line)
+				if line == "" || strings.HasPrefix(line, "#") {
+					continue
+				}
+				r, err := parseRequirement(line)
+				if err != nil {
+					return nil, fmt.Errorf("%s %s: %w", d.domain, action, err)
+				}
+				p.mandatory[action] = append(p.mandatory[action], r)
+			}
+		}
+		out[d.domain] = p
+	}
+	return out, nil
+}
+
+// contextMandatory are the context members every ONEST message carries; the
+// bpp ones are added for every action except search (onest-domain.md §2.1).
+var contextMandatory = []string{"domain", "action", "version", "bap_id", "bap_uri", "transaction_id", "message_id", "timestamp"}
+
+// checkContextPolicy applies the ONEST rules on context.
+func (w *walker) checkContextPolicy(ctx int32) {
+	t := w.t
+	if t.nodes[ctx].kind != kObject {
+		return
+	}
+	need := contextMandatory
+	if w.action != "search" {
+		need = append(need[:len(need):len(need)], "bpp_id", "bpp_uri")
+	}
+	for _, m := range need {
+		if m == "action" {
+			continue // reported by core.required
+		}
+		if w.missing(t.member(ctx, m)) {
+			w.add("context."+m, "onest.mandatory", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+				"context.%s is mandatory in every ONEST %s message.", m, orDash(w.action)))
+		}
+	}
+	if v := t.member(ctx, "version"); v >= 0 && t.nodes[v].kind == kString && t.text(v) != "1.1.0" {
+		w.add("context.version", "onest.version", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+			"context.version is %q; ONEST runs Beckn core \"1.1.0\" (DSEP versions such as 0.7.0 do not belong here).", t.text(v)))
+	}
+	for c := t.nodes[ctx].first; c >= 0; c = t.nodes[c].next {
+		key := t.key(c)
+		switch key {
+		case "core_version", "city", "country":
+			w.add("context."+key, "onest.legacy-context", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
+				"context.%s is a Beckn 0.9 member; core 1.1.0 uses %s.", key, legacyContextHint[key]))
+		}
+		if key != "domain" && t.nodes[c].kind == kString && strings.Contains(t.text(c), "{{") {
+			w.add("context."+key, "onest.placeholder", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+				"context.%s is %q, an unresolved template variable; substitute the real value.", key, t.text(c)))
+		}
+	}
+}
+
+var legacyContextHint = map[string]string{
+	"core_version": "context.version",
+	"city":         "context.location.city.code",
+	"country":      "context.location.country.code",
+}
+
+// missing reports whether a mandatory value is absent or empty.
+func (w *walker) missing(i int32) bool {
+	if i < 0 {
+		return true
+	}
+	n := &w.t.nodes[i]
+	switch n.kind {
+	case kNull:
+		return true
+	case kString:
+		return n.end == n.start
+	case kArray, kObject:
+		return n.first < 0
+	}
+	return false
+}
+
+// checkMandatory applies the domain's mandatory fields of the action.
+func (w *walker) checkMandatory(msg int32) {
+	reqs := w.pol.mandatory[w.action]
+	if len(reqs) == 0 || w.t.nodes[msg].kind != kObject {
+		return
+	}
+	w.path = append(w.path[:0], seg{node: -1, index: -1, name: "message"})
+	before := len(w.findings)
+	defer func() { w.findings = append(w.findings[:before], dedupe(w.findings[before:])...) }()
+	for _, r := range reqs {
+		if len(r.alts) > 1 {
+			satisfied := false
+			for _, alt := range r.alts {
+				if w.require(msg, alt, false) {
+					satisfied = true
+					break
+				}
+			}
+			if satisfied {
+				continue
+			}
+		}
+		w.require(msg, r.alts[0], true)
+	}
+	w.path = w.path[:0]
+}
+
+// require checks steps below node i (the current path), reporting what is
+// missing when report is set; it returns whether everything was present.
+func (w *walker) require(i int32, steps []step, report bool) bool {
+	t := w.t
+	if t.nodes[i].kind != kObject {
+		return true // a wrong shape is a core finding already
+	}
+	st := steps[0]
+	if st.any != nil {
+		for _, name := range st.any {
+			if !w.missing(t.member(i, name)) {
+				return true
+			}
+		}
+		if report {
+			w.add(w.pathString(strings.Join(st.any, "|")), "onest.mandatory", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+				"At least one of %s is mandatory here in ONEST %s (%s).", strings.Join(st.any, ", "), w.action, w.pol.domain))
+		}
+		return false
+	}
+	c := t.member(i, st.name)
+	if w.missing(c) {
+		if report {
+			what := "is mandatory"
+			if c >= 0 {
+				what = "is empty but mandatory"
+			}
+			w.add(w.pathString(st.name), "onest.mandatory", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+				"%s %s in ONEST %s (%s).", st.name, what, w.action, w.pol.domain))
+		}
+		return false
+	}
+	if len(steps) == 1 {
+		return true
+	}
+	w.push(c)
+	defer w.pop()
+	if !st.array {
+		return w.require(c, steps[1:], report)
+	}
+	if t.nodes[c].kind != kArray {
+		return true
+	}
+	ok := true
+	var k int32
+	for e := t.nodes[c].first; e >= 0; e = t.nodes[e].next {
+		w.pushIndex(k)
+		if !w.require(e, steps[1:], report) {
+			ok = false
+		}
+		w.pop()
+		k++
+		if !ok && !report {
+			break
+		}
+	}
+	return ok
+}
+
+// runHook applies the domain's code lists to an object of a hooked type.
+func (w *walker) runHook(h hook, i int32) {
+	t := w.t
+	switch h {
+	case hookPerson:
+		w.checkCode(t.member(i, "gender"), "gender", genders)
+	case hookFulfillment:
+		w.checkCode(t.member(i, "type"), "type", w.pol.fulfillmentTypes)
+		if code := t.at(i, "state", "descriptor", "code"); code >= 0 {
+			w.checkCode(code, "state.descriptor.code", w.pol.states)
+		}
+	case hookStop:
+		w.checkCode(t.member(i, "type"), "type", w.pol.stopTypes)
+	case hookPayment:
+		if c := t.member(i, "collected_by"); c >= 0 {
+			// Core's description says 'bap'/'bpp', ONEST's enum table says
+			// BAP/BPP and its examples use lower case: either case is right.
+			s := strings.ToLower(t.text(c))
+			if t.nodes[c].kind != kString || (s != "bap" && s != "bpp") {
+				w.add(w.pathString("collected_by"), "onest.enum", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+					"collected_by is %s; it must be \"bap\" or \"bpp\" (who collects the payment).", w.show(c)))
+			}
+		}
+	case hookTagGroup:
+		w.checkTagGroup(i)
+	}
+}
+
+// genders is ONEST's Person.gender list, the same in every domain.
+var genders = []string{"Male", "Female", "Transgender", "Other"}
+
+// checkCode checks a network-defined code against list (skipped when the
+// domain publishes none). A value that matches in another case is only a
+// warning: ONEST's tables write codes in one case and its own examples in
+// another (gender "female", work-opportunities fulfilment types "remote",
+// "Onsite"), and receivers compare codes case-insensitively in practice.
+func (w *walker) checkCode(i int32, rel string, list []string) {
+	if i < 0 || len(list) == 0 || w.t.nodes[i].kind != kString {
+		return
+	}
+	s := w.t.text(i)
+	for _, v := range list {
+		if s == v {
+			return
+		}
+	}
+	for _, v := range list {
+		if strings.EqualFold(s, v) {
+			w.add(w.pathString(strings.Split(rel, ".")...), "onest.enum-case", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
+				"%q should be written %q (ONEST %s).", s, v, w.pol.domain))
+			return
+		}
+	}
+	w.add(w.pathString(strings.Split(rel, ".")...), "onest.enum", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+		"%q is not an ONEST %s value for %s; use one of %s.", s, w.pol.domain, rel, strings.Join(list, ", ")))
+}
+
+// checkTagGroup compares a tag group with the domain's recommended tags.
+// Tags outside the list are information, never errors: providers may add
+// their own. A group written in the BECKN-009 document's older shape (code at
+// the top level) is a warning because core 1.1.0 receivers look for
+// descriptor.code.
+func (w *walker) checkTagGroup(i int32) {
+	t := w.t
+	code := t.text(t.at(i, "descriptor", "code"))
+	if code == "" {
+		if top := t.member(i, "code"); top >= 0 && t.nodes[top].kind == kString {
+			code = t.text(top)
+			w.add(w.pathString("code"), "onest.tag-shape", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
+				"Tag group code %q is at the top level; core 1.1.0 puts it in descriptor.code.", code))
+		} else if t.member(i, "value") >= 0 && t.member(i, "list") < 0 {
+			w.here("onest.tag-shape", SeverityWarning, CodeInvalidRequest,
+				"This is a bare Tag where a TagGroup is expected; wrap it as {\"descriptor\": {\"code\": ...}, \"list\": [ ...tag... ]}.")
+			return
+		} else {
+			w.here("onest.tag-shape", SeverityWarning, CodeInvalidRequest,
+				"Tag group has no descriptor.code; receivers match groups by that code.")
+			return
+		}
+	}
+	if w.pol.tags == nil {
+		return
+	}
+	codes, ok := w.pol.tags[code]
+	if !ok {
+		w.add(w.pathString(), "onest.tag", SeverityInfo, CodeInvalidRequest, fmt.Sprintf(
+			"Tag group %q is not among ONEST's recommended groups for %s (first occurrence shown).", code, w.pol.domain))
+		return
+	}
+	list := t.member(i, "list")
+	if list < 0 || t.nodes[list].kind != kArray {
+		return
+	}
+	for e := t.nodes[list].first; e >= 0; e = t.nodes[e].next {
+		tc := t.text(t.at(e, "descriptor", "code"))
+		if tc == "" {
+			tc = t.text(t.member(e, "code"))
+		}
+		if tc != "" && !codes[tc] {
+			w.add(w.pathString("list"), "onest.tag", SeverityInfo, CodeInvalidRequest, fmt.Sprintf(
+				"Tag %q is not among ONEST's recommended codes of group %q for %s (first occurrence shown).", tc, code, w.pol.domain))
+		}
+	}
+}
+
+// dedupe drops repeated findings with the same path and rule (an absent
+// contact object is reported once, not once for phone and once for email).
+func dedupe(fs []Finding) []Finding {
+	out := fs[:0]
+	seen := map[string]bool{}
+	for _, f := range fs {
+		k := f.Path + "\x00" + f.Rule
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,471 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The validator reads the raw body exactly once into a flat arena of nodes.
+// Strings and numbers stay as byte ranges of the input, so the literal form
+// of every value survives (a price sent as the number 10.50 is reported as a
+// number, not silently turned into "10.5"), and nothing is copied or
+// unescaped unless a rule needs the decoded text. One arena per message keeps
+// a 1 MB catalogue to a handful of allocations.
+
+type kind uint8
+
+const (
+	kNull kind = iota
+	kBool
+	kNumber
+	kString
+	kObject
+	kArray
+)
+
+func (k kind) String() string {
+	switch k {
+	case kNull:
+		return "null"
+	case kBool:
+		return "boolean"
+	case kNumber:
+		return "number"
+	case kString:
+		return "string"
+	case kObject:
+		return "object"
+	case kArray:
+		return "array"
+	}
+	return "unknown"
+}
+
+// node is one JSON value. For strings start/end delimit the content without
+// quotes; for numbers and booleans the literal; for containers the brackets.
+// Members of an object carry their key's range in keyStart/keyEnd.
+type node struct {
+	start, end       int32
+	keyStart, keyEnd int32
+	first, next      int32 // first child and next sibling, -1 when none
+	kind             kind
+	esc              bool // the string contains escapes
+	keyEsc           bool // the key contains escapes
+	truth            bool // value of a boolean
+}
+
+// tree is a parsed document; node 0 is the root.
+type tree struct {
+	src   []byte
+	nodes []node
+}
+
+// maxDepth bounds nesting so that hostile input cannot exhaust the stack.
+const maxDepth = 256
+
+// syntaxError says where and why the body is not JSON.
+type syntaxError struct {
+	off int
+	msg string
+}
+
+func (e *syntaxError) Error() string { return fmt.Sprintf("invalid JSON at byte %d: %s", e.off, e.msg) }
+
+var errTrailing = errors.New("trailing data")
+
+// parse fills t from src (reusing t's arena) and reports the first syntax
+// error. It accepts exactly RFC 8259 JSON with valid UTF-8 strings.
+func (t *tree) parse(src []byte) error {
+	if len(src) > 1<<30 {
+		return &syntaxError{0, "document larger than 1 GiB"}
+	}
+	t.src = src
+	t.nodes = t.nodes[:0]
+	p := parser{t: t, src: src}
+	p.skipWS()
+	if p.pos >= len(src) {
+		return &syntaxError{p.pos, "empty document"}
+	}
+	if _, err := p.value(0); err != nil {
+		return err
+	}
+	p.skipWS()
+	if p.pos != len(src) {
+		return &syntaxError{p.pos, errTrailing.Error() + " after the top-level value"}
+	}
+	return nil
+}
+
+type parser struct {
+	t   *tree
+	src []byte
+	pos int
+}
+
+func (p *parser) fail(msg string) error { return &syntaxError{p.pos, msg} }
+
+func (p *parser) skipWS() {
+	for p.pos < len(p.src) {
+		switch p.src[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *parser) add(n node) int32 {
+	p.t.nodes = append(p.t.nodes, n)
+	return int32(len(p.t.nodes) - 1)
+}
+
+// value parses one value at p.pos (whitespace already skipped).
+func (p *parser) value(depth int) (int32, error) {
+	if p.pos >= len(p.src) {
+		return -1, p.fail("unexpected end of input")
+	}
+	switch c := p.src[p.pos]; {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		s, e, esc, err := p.str()
+		if err != nil {
+			return -1, err
+		}
+		return p.add(node{kind: kString, start: int32(s), end: int32(e), esc: esc, first: -1, next: -1}), nil
+	case c == 't':
+		return p.literal("true", kBool, true)
+	case c == 'f':
+		return p.literal("false", kBool, false)
+	case c == 'n':
+		return p.literal("null", kNull, false)
+	case c == '-' || (c >= '0' && c <= '9'):
+		s := p.pos
+		if err := p.number(); err != nil {
+			return -1, err
+		}
+		return p.add(node{kind: kNumber, start: int32(s), end: int32(p.pos), first: -1, next: -1}), nil
+	default:
+		return -1, p.fail(fmt.Sprintf("unexpected character %q", c))
+	}
+}
+
+func (p *parser) literal(lit string, k kind, truth bool) (int32, error) {
+	if len(p.src)-p.pos < len(lit) || string(p.src[p.pos:p.pos+len(lit)]) != lit {
+		return -1, p.fail("invalid literal")
+	}
+	s := p.pos
+	p.pos += len(lit)
+	return p.add(node{kind: k, truth: truth, start: int32(s), end: int32(p.pos), first: -1, next: -1}), nil
+}
+
+func (p *parser) number() error {
+	src := p.src
+	if p.pos < len(src) && src[p.pos] == '-' {
+		p.pos++
+	}
+	if p.pos >= len(src) {
+		return p.fail("number without digits")
+	}
+	switch {
+	case src[p.pos] == '0':
+		p.pos++
+	case src[p.pos] >= '1' && src[p.pos] <= '9':
+		for p.pos < len(src) && src[p.pos] >= '0' && src[p.pos] <= '9' {
+			p.pos++
+		}
+	default:
+		return p.fail("number without digits")
+	}
+	if p.pos < len(src) && src[p.pos] == '.' {
+		p.pos++
+		d := p.pos
+		for p.pos < len(src) && src[p.pos] >= '0' && src[p.pos] <= '9' {
+			p.pos++
+		}
+		if p.pos == d {
+			return p.fail("number with no digits after the decimal point")
+		}
+	}
+	if p.pos < len(src) && (src[p.pos] == 'e' || src[p.pos] == 'E') {
+		p.pos++
+		if p.pos < len(src) && (src[p.pos] == '+' || src[p.pos] == '-') {
+			p.pos++
+		}
+		d := p.pos
+		for p.pos < len(src) && src[p.pos] >= '0' && src[p.pos] <= '9' {
+			p.pos++
+		}
+		if p.pos == d {
+			return p.fail("number with an empty exponent")
+		}
+	}
+	return nil
+}
+
+// str scans a string starting at the opening quote and returns the content
+// range, whether it holds escapes, and any error.
+func (p *parser) str() (start, end int, esc bool, err error) {
+	src := p.src
+	p.pos++ // opening quote
+	start = p.pos
+	high := false
+	for p.pos < len(src) {
+		c := src[p.pos]
+		switch {
+		case c == '"':
+			end = p.pos
+			p.pos++
+			if high && !utf8.Valid(src[start:end]) {
+				return 0, 0, false, &syntaxError{start, "string is not valid UTF-8"}
+			}
+			return start, end, esc, nil
+		case c == '\\':
+			esc = true
+			p.pos++
+			if p.pos >= len(src) {
+				return 0, 0, false, p.fail("unterminated escape")
+			}
+			switch src[p.pos] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				p.pos++
+			case 'u':
+				if len(src)-p.pos < 5 || !isHex4(src[p.pos+1:p.pos+5]) {
+					return 0, 0, false, p.fail(`invalid \u escape`)
+				}
+				p.pos += 5
+			default:
+				return 0, 0, false, p.fail(fmt.Sprintf("invalid escape \\%c", src[p.pos]))
+			}
+		case c < 0x20:
+			return 0, 0, false, p.fail("control character in string")
+		default:
+			if c >= 0x80 {
+				high = true
+			}
+			p.pos++
+		}
+	}
+	return 0, 0, false, p.fail("unterminated string")
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b[:4] {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parser) object(depth int) (int32, error) {
+	if depth >= maxDepth {
+		return -1, p.fail("nesting deeper than 256 levels")
+	}
+	self := p.add(node{kind: kObject, start: int32(p.pos), first: -1, next: -1})
+	p.pos++
+	p.skipWS()
+	if p.pos < len(p.src) && p.src[p.pos] == '}' {
+		p.pos++
+		p.t.nodes[self].end = int32(p.pos)
+		return self, nil
+	}
+	last := int32(-1)
+	for {
+		p.skipWS()
+		if p.pos >= len(p.src) || p.src[p.pos] != '"' {
+			return -1, p.fail("expected a member name in double quotes")
+		}
+		ks, ke, kesc, err := p.str()
+		if err != nil {
+			return -1, err
+		}
+		p.skipWS()
+		if p.pos >= len(p.src) || p.src[p.pos] != ':' {
+			return -1, p.fail("expected ':' after a member name")
+		}
+		p.pos++
+		p.skipWS()
+		child, err := p.value(depth + 1)
+		if err != nil {
+			return -1, err
+		}
+		c := &p.t.nodes[child]
+		c.keyStart, c.keyEnd, c.keyEsc = int32(ks), int32(ke), kesc
+		if last < 0 {
+			p.t.nodes[self].first = child
+		} else {
+			p.t.nodes[last].next = child
+		}
+		last = child
+		p.skipWS()
+		if p.pos >= len(p.src) {
+			return -1, p.fail("unterminated object")
+		}
+		switch p.src[p.pos] {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			p.t.nodes[self].end = int32(p.pos)
+			return self, nil
+		default:
+			return -1, p.fail("expected ',' or '}' in an object")
+		}
+	}
+}
+
+func (p *parser) array(depth int) (int32, error) {
+	if depth >= maxDepth {
+		return -1, p.fail("nesting deeper than 256 levels")
+	}
+	self := p.add(node{kind: kArray, start: int32(p.pos), first: -1, next: -1})
+	p.pos++
+	p.skipWS()
+	if p.pos < len(p.src) && p.src[p.pos] == ']' {
+		p.pos++
+		p.t.nodes[self].end = int32(p.pos)
+		return self, nil
+	}
+	last := int32(-1)
+	for {
+		p.skipWS()
+		child, err := p.value(depth + 1)
+		if err != nil {
+			return -1, err
+		}
+		if last < 0 {
+			p.t.nodes[self].first = child
+		} else {
+			p.t.nodes[last].next = child
+		}
+		last = child
+		p.skipWS()
+		if p.pos >= len(p.src) {
+			return -1, p.fail("unterminated array")
+		}
+		switch p.src[p.pos] {
+		case ',':
+			p.pos++
+		case ']':
+			p.pos++
+			p.t.nodes[self].end = int32(p.pos)
+			return self, nil
+		default:
+			return -1, p.fail("expected ',' or ']' in an array")
+		}
+	}
+}
+
+// raw returns the bytes of a scalar as written (string content without
+// quotes, still escaped).
+func (t *tree) raw(i int32) []byte { n := &t.nodes[i]; return t.src[n.start:n.end] }
+
+// rawKey returns a member's key as written (still escaped).
+func (t *tree) rawKey(i int32) []byte { n := &t.nodes[i]; return t.src[n.keyStart:n.keyEnd] }
+
+// text returns the decoded string value of node i, or "" for non-strings.
+func (t *tree) text(i int32) string {
+	if i < 0 || t.nodes[i].kind != kString {
+		return ""
+	}
+	n := &t.nodes[i]
+	if !n.esc {
+		return string(t.src[n.start:n.end])
+	}
+	return unescape(t.src[n.start:n.end])
+}
+
+// key returns the decoded key of member i.
+func (t *tree) key(i int32) string {
+	n := &t.nodes[i]
+	if !n.keyEsc {
+		return string(t.src[n.keyStart:n.keyEnd])
+	}
+	return unescape(t.src[n.keyStart:n.keyEnd])
+}
+
+// keyIs reports whether member i's key equals name without allocating in the
+// common unescaped case.
+func (t *tree) keyIs(i int32, name string) bool {
+	n := &t.nodes[i]
+	if !n.keyEsc {
+		return string(t.src[n.keyStart:n.keyEnd]) == name
+	}
+	return unescape(t.src[n.keyStart:n.keyEnd]) == name
+}
+
+// member returns the first member of object i named name, or -1.
+func (t *tree) member(i int32, name string) int32 {
+	if i < 0 || t.nodes[i].kind != kObject {
+		return -1
+	}
+	for c := t.nodes[i].first; c >= 0; c = t.nodes[c].next {
+		if t.keyIs(c, name) {
+			return c
+		}
+	}
+	return -1
+}
+
+// at follows a dotted member path from node i ("order.provider.id").
+func (t *tree) at(i int32, names ...string) int32 {
+	for _, name := range names {
+		i = t.member(i, name)
+		if i < 0 {
+			return -1
+		}
+	}
+	return i
+}
+
+// unescape decodes the escapes of a JSON string already checked by the
+// parser; lone surrogates become U+FFFD as encoding/json does.
+func unescape(b []byte) string {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch b[i] {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, _ := strconv.ParseUint(string(b[i+1:i+5]), 16, 32)
+			i += 4
+			ru := rune(r)
+			if utf16.IsSurrogate(ru) {
+				if i+6 < len(b) && b[i+1] == '\\' && b[i+2] == 'u' {
+					r2, _ := strconv.ParseUint(string(b[i+3:i+7]), 16, 32)
+					if d := utf16.DecodeRune(ru, rune(r2)); d != utf8.RuneError {
+						out = utf8.AppendRune(out, d)
+						i += 6
+						continue
+					}
+				}
+				ru = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, ru)
+		default: // '"', '\\', '/'
+			out = append(out, b[i])
+		}
+	}
+	return string(out)
+}
