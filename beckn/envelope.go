@@ -1,0 +1,236 @@
+package beckn
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// decodeOptions are the options of every decode in the package. Real bodies
+// carry duplicate keys and invalid UTF-8 (copy-pasted Postman payloads);
+// neither must make Seeker drop a provider's answer. With duplicates the
+// last value wins, as in most JSON libraries the senders use.
+var decodeOptions = json.JoinOptions(
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+)
+
+// encodeOptions make re-encoding of leniently decoded values possible (raw
+// unknown members may hold duplicate names or invalid UTF-8) and map order
+// deterministic, so the same struct always yields the same bytes to sign.
+var encodeOptions = json.JoinOptions(
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+	json.Deterministic(true),
+)
+
+// Marshal encodes a wire value (an Envelope, a message, any object of this
+// package) in core 1.1.0 shape. Sign and send exactly the returned bytes.
+func Marshal(v any) ([]byte, error) { return json.Marshal(v, encodeOptions) }
+
+// Unmarshal decodes a wire value with the package's lenient options. A
+// failure is a *DecodeError that says where.
+func Unmarshal(b []byte, v any) error {
+	if err := json.Unmarshal(b, v, decodeOptions); err != nil {
+		return wrapDecodeError(err)
+	}
+	return nil
+}
+
+// Envelope is a Beckn request or callback body: {context, message} plus the
+// optional error of a failed callback. Message is kept raw: route on the
+// context first, then decode the message into its typed struct with
+// DecodeMessage (see [MessageFor]).
+type Envelope struct {
+	Context Context        `json:"context"`
+	Message jsontext.Value `json:"message,omitzero"`
+	// Error is the callback's error. Core puts it beside message;
+	// beckn-onix puts it in message.error, and Decode looks there too.
+	Error   *Error         `json:"error,omitzero"`
+	Unknown jsontext.Value `json:",embed"`
+
+	errorInMessage bool
+}
+
+// ErrNoContext is the cause of a DecodeError for a body without a context
+// object: it cannot be routed or correlated.
+var ErrNoContext = errors.New("body has no context object")
+
+// Decode parses a Beckn body leniently. It fails only when the body is not
+// a JSON object, is malformed, has no context, or has a value of a kind no
+// leniency rule accepts; the *DecodeError says where.
+func Decode(body []byte) (*Envelope, error) {
+	var w struct {
+		Context *Context       `json:"context"`
+		Message jsontext.Value `json:"message,omitzero"`
+		Error   *Error         `json:"error,omitzero"`
+		Unknown jsontext.Value `json:",embed"`
+	}
+	if err := json.Unmarshal(body, &w, decodeOptions); err != nil {
+		return nil, wrapDecodeError(err)
+	}
+	if w.Context == nil {
+		return nil, &DecodeError{Pointer: "/context", Err: ErrNoContext}
+	}
+	env := &Envelope{Context: *w.Context, Message: w.Message, Error: w.Error, Unknown: w.Unknown}
+	if env.Error == nil && bytes.Contains(w.Message, []byte(`"error"`)) {
+		e, err := messageError(w.Message)
+		if err != nil {
+			return nil, err
+		}
+		if e != nil {
+			env.Error, env.errorInMessage = e, true
+		}
+	}
+	return env, nil
+}
+
+// messageError returns message.error (the beckn-onix placement) without
+// decoding the rest of the message.
+func messageError(msg jsontext.Value) (*Error, error) {
+	dec := jsontext.NewDecoder(bytes.NewBuffer(msg), decodeOptions)
+	if dec.PeekKind() != '{' {
+		return nil, nil
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, wrapDecodeError(err)
+	}
+	for dec.PeekKind() == '"' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return nil, wrapDecodeError(err)
+		}
+		if name.String() != "error" || dec.PeekKind() != '{' {
+			if err := dec.SkipValue(); err != nil {
+				return nil, wrapDecodeError(err)
+			}
+			continue
+		}
+		var e Error
+		if err := json.UnmarshalDecode(dec, &e); err != nil {
+			return nil, prefixPointer(wrapDecodeError(err), "/message/error")
+		}
+		return &e, nil
+	}
+	return nil, nil
+}
+
+// ErrorInMessage reports whether Error was found at message.error rather
+// than beside message.
+func (e *Envelope) ErrorInMessage() bool { return e.errorInMessage }
+
+// HasMessage reports whether the body carries a non-null message.
+func (e *Envelope) HasMessage() bool {
+	return len(e.Message) > 0 && e.Message.Kind() != 'n'
+}
+
+// DecodeMessage decodes the message into v, typically the struct
+// [MessageFor] returns for the context's action. An absent or null message
+// leaves v unchanged and is not an error (meta requests and failed
+// callbacks carry none). Errors point into the body ("/message/...").
+func (e *Envelope) DecodeMessage(v any) error {
+	if !e.HasMessage() {
+		return nil
+	}
+	if err := json.Unmarshal(e.Message, v, decodeOptions); err != nil {
+		return prefixPointer(wrapDecodeError(err), "/message")
+	}
+	return nil
+}
+
+// TypedMessage decodes the message into the struct for the context's
+// action. It returns (nil, nil) for an action that has no typed message
+// (unknown actions, meta requests).
+func (e *Envelope) TypedMessage() (any, error) {
+	v := MessageFor(e.Context.Action)
+	if v == nil {
+		return nil, nil
+	}
+	if err := e.DecodeMessage(v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// MarshalJSONTo encodes the envelope in core 1.1.0 shape. An error that was
+// decoded from message.error stays inside the raw message and is not
+// repeated beside it.
+func (e Envelope) MarshalJSONTo(enc *jsontext.Encoder) error {
+	type plain Envelope
+	p := plain(e)
+	if e.errorInMessage {
+		p.Error = nil
+	}
+	return json.MarshalEncode(enc, &p)
+}
+
+// DecodeError reports a body that cannot be decoded: the byte offset and
+// the JSON pointer (RFC 6901) of the fault, and the cause.
+type DecodeError struct {
+	Offset  int64  // byte offset in the decoded input, -1 when unknown
+	Pointer string // JSON pointer of the value at fault, "" for the root
+	Err     error
+}
+
+func (e *DecodeError) Error() string {
+	where := e.Pointer
+	if where == "" {
+		where = "/"
+	}
+	if e.Offset >= 0 {
+		return fmt.Sprintf("beckn: decode %s (byte %d): %v", where, e.Offset, e.Err)
+	}
+	return fmt.Sprintf("beckn: decode %s: %v", where, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// wrapDecodeError turns the JSON library's errors into a *DecodeError with
+// the offset and pointer they carry.
+func wrapDecodeError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return de
+	}
+	var se *json.SemanticError
+	if errors.As(err, &se) {
+		cause := se.Err
+		if cause == nil {
+			cause = err
+		}
+		var inner *DecodeError
+		if errors.As(cause, &inner) {
+			cause = inner.Err
+		}
+		msg := cause
+		if se.JSONKind != 0 && se.GoType != nil && se.Err == nil {
+			msg = fmt.Errorf("cannot decode JSON %s into %s", se.JSONKind, se.GoType)
+		}
+		return &DecodeError{Offset: se.ByteOffset, Pointer: string(se.JSONPointer), Err: msg}
+	}
+	var sy *jsontext.SyntacticError
+	if errors.As(err, &sy) {
+		return &DecodeError{Offset: sy.ByteOffset, Pointer: string(sy.JSONPointer), Err: sy.Err}
+	}
+	return &DecodeError{Offset: -1, Err: err}
+}
+
+// prefixPointer makes the pointer and offset of an error found while
+// decoding a sub-document relative to the whole body where possible.
+func prefixPointer(err error, prefix string) error {
+	var de *DecodeError
+	if errors.As(err, &de) {
+		de.Pointer = prefix + de.Pointer
+		de.Offset = -1 // offsets are relative to the sub-document
+		return de
+	}
+	return err
+}
+
+func bytesReader(b []byte) *bytes.Buffer { return bytes.NewBuffer(b) }

@@ -1,0 +1,55 @@
+package beckn
+
+import (
+	"bytes"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// PeekContext reads only the context of a Beckn body, for routing and
+// correlation on the ingestion hot path before the body is persisted.
+//
+// It walks the top-level object with a streaming decoder, skips every other
+// member without decoding it, and stops as soon as the context is read, so
+// the cost does not depend on the size of a catalog that follows the
+// context. The result is the same as Decode(body).Context for a well-formed
+// body; PeekContext does not validate what comes after the context. With
+// duplicate "context" members the first one is returned.
+func PeekContext(body []byte) (Context, error) {
+	dec := jsontext.NewDecoder(bytes.NewBuffer(body), decodeOptions)
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return Context{}, wrapDecodeError(err)
+	}
+	if tok.Kind() != '{' {
+		return Context{}, &DecodeError{Offset: 0, Err: &TypeError{Want: "JSON object", Got: tok.Kind().String()}}
+	}
+	for {
+		if dec.PeekKind() == '}' {
+			return Context{}, &DecodeError{Offset: dec.InputOffset(), Pointer: "/context", Err: ErrNoContext}
+		}
+		name, err := dec.ReadToken()
+		if err != nil {
+			return Context{}, wrapDecodeError(err)
+		}
+		if name.String() != "context" {
+			if err := dec.SkipValue(); err != nil {
+				return Context{}, wrapDecodeError(err)
+			}
+			continue
+		}
+		if dec.PeekKind() == 'n' {
+			// "context": null decodes to nothing in Decode as well.
+			if err := dec.SkipValue(); err != nil {
+				return Context{}, wrapDecodeError(err)
+			}
+			continue
+		}
+		var c Context
+		if err := json.UnmarshalDecode(dec, &c); err != nil {
+			return Context{}, wrapDecodeError(err)
+		}
+		return c, nil
+	}
+}
