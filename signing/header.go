@@ -224,6 +224,9 @@ func nextParam(s string) (name, val, rest string, err *HeaderError) {
 			end = len(s)
 		}
 		val, s = strings.TrimRight(s[:end], " \t"), s[end:]
+		if strings.IndexByte(val, '"') >= 0 {
+			return "", "", "", headerErr(name, ErrHeaderSyntax, "stray quote in unquoted value %q", clip(val))
+		}
 	}
 	s = strings.TrimLeft(s, " \t")
 	switch {

@@ -1,0 +1,97 @@
+package registry
+
+import (
+	"strings"
+	"time"
+)
+
+// Query is a lookup filter. Empty fields match anything. It is used both to
+// ask the registry and to re-filter its answer, because registries ignore
+// filters they do not know (Succinct ignores ukId and returns the latest key).
+type Query struct {
+	SubscriberID string
+	Type         string
+	Domain       string
+	City         string
+	Country      string
+	KeyID        string
+}
+
+// body is the lookup request: the core 1.1.0 Subscription shape plus the
+// flat and alias names other registries read, so that every filter reaches
+// every registry.
+func (q Query) body() map[string]any {
+	m := map[string]any{}
+	put := func(v string, names ...string) {
+		if v != "" {
+			for _, n := range names {
+				m[n] = v
+			}
+		}
+	}
+	put(q.SubscriberID, "subscriber_id")
+	put(q.Type, "type")
+	put(q.Domain, "domain")
+	put(q.City, "city")
+	put(q.Country, "country")
+	put(q.KeyID, "key_id", "unique_key_id", "ukId")
+	if q.City != "" || q.Country != "" {
+		loc := map[string]any{}
+		if q.City != "" {
+			loc["city"] = map[string]string{"code": q.City}
+		}
+		if q.Country != "" {
+			loc["country"] = map[string]string{"code": q.Country}
+		}
+		m["location"] = loc
+	}
+	return m
+}
+
+// Matcher re-filters registry answers. The zero value compares domains
+// exactly (case-insensitively); set NormalizeDomain to treat legacy codes
+// (dsep:courses) and current ones (onest:learning-experiences) as equal.
+type Matcher struct {
+	NormalizeDomain func(string) string
+}
+
+// Match reports whether s answers q at time now. Subscriber and key id must
+// be equal; type is compared case-insensitively; domain, city and country
+// match when equal, when the record leaves them blank or says "*" (a
+// registry's way to say "all"). The record must also be valid at now (see
+// Subscriber.ValidAt).
+func (m Matcher) Match(q Query, s Subscriber, now time.Time) bool {
+	if q.SubscriberID != "" && s.SubscriberID != q.SubscriberID {
+		return false
+	}
+	if q.KeyID != "" && s.KeyID != q.KeyID {
+		return false
+	}
+	if q.Type != "" && !strings.EqualFold(s.Type, q.Type) {
+		return false
+	}
+	if q.Domain != "" && !wild(s.Domain) && !strings.EqualFold(m.domain(s.Domain), m.domain(q.Domain)) {
+		return false
+	}
+	if q.City != "" && !wild(s.City) && !strings.EqualFold(s.City, q.City) {
+		return false
+	}
+	if q.Country != "" && !wild(s.Country) && !strings.EqualFold(s.Country, q.Country) {
+		return false
+	}
+	return s.ValidAt(now)
+}
+
+func (m Matcher) domain(d string) string {
+	if m.NormalizeDomain != nil {
+		return m.NormalizeDomain(d)
+	}
+	return d
+}
+
+func wild(v string) bool { return v == "" || v == "*" }
+
+// key is the cache key of q.
+func (q Query) key() string {
+	return strings.Join([]string{q.SubscriberID, q.KeyID, strings.ToUpper(q.Type), q.Domain, q.City, q.Country}, "\x00")
+}
