@@ -27,7 +27,7 @@ const maxResponse = 16 << 20
 // not hang every inbound verification with it.
 var defaultHTTP = &http.Client{Timeout: 15 * time.Second}
 
-// Client calls one registry. The zero Matcher compares domains exactly.
+// Client calls one registry and re-filters its answers (see Matcher).
 type Client struct {
 	// BaseURL is the registry endpoint without the operation, e.g.
 	// "https://registry.becknprotocol.io/subscribers"; "/lookup" is appended.
@@ -36,8 +36,8 @@ type Client struct {
 	HTTP *http.Client
 	// Signer, when set, signs lookups (ONDC's /v2.0/lookup requires it).
 	Signer *signing.Signer
-	// Matcher re-filters answers; set its NormalizeDomain to match legacy
-	// domain codes.
+	// Matcher re-filters answers; the zero value normalises domains with
+	// beckn.NormalizeDomain.
 	Matcher Matcher
 	// Now is the clock for validity checks; nil means time.Now.
 	Now func() time.Time

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"github.com/onest-seeker/seeker/beckn"
 	"strings"
 	"time"
 )
@@ -48,9 +49,10 @@ func (q Query) body() map[string]any {
 	return m
 }
 
-// Matcher re-filters registry answers. The zero value compares domains
-// exactly (case-insensitively); set NormalizeDomain to treat legacy codes
-// (dsep:courses) and current ones (onest:learning-experiences) as equal.
+// Matcher re-filters registry answers. Domains are compared after
+// beckn.NormalizeDomain, so a BPP registered under a legacy code
+// (dsep:courses) is found by a search for onest:learning-experiences; set
+// NormalizeDomain to use another mapping.
 type Matcher struct {
 	NormalizeDomain func(string) string
 }
@@ -86,7 +88,8 @@ func (m Matcher) domain(d string) string {
 	if m.NormalizeDomain != nil {
 		return m.NormalizeDomain(d)
 	}
-	return d
+	c, _ := beckn.NormalizeDomain(d)
+	return c
 }
 
 func wild(v string) bool { return v == "" || v == "*" }
