@@ -198,3 +198,39 @@ func (gs TagGroups) Group(groupCode string) *TagGroup {
 	}
 	return nil
 }
+
+// UnmarshalJSONFrom decodes the core array of TagGroups. The 0.9 and DSEP
+// 0.7.0 schemas had tags as a flat key/value object ({"gender": "female"});
+// such an object decodes as one group without a descriptor whose tags carry
+// each key as descriptor.code, in the order sent, and encodes as core 1.1.0.
+func (gs *TagGroups) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() != '{' {
+		var s []TagGroup
+		if err := json.UnmarshalDecode(dec, &s); err != nil {
+			return err
+		}
+		*gs = s
+		return nil
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	var g TagGroup
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		code := name.String()
+		v, err := readScalarText(dec, "tag value")
+		if err != nil {
+			return err
+		}
+		g.List = append(g.List, Tag{Descriptor: &Descriptor{Code: code}, Value: LenientString(v)})
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	*gs = TagGroups{g}
+	return nil
+}
