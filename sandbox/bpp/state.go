@@ -1,0 +1,215 @@
+package bpp
+
+import (
+	"strings"
+	"time"
+
+	"github.com/onest-seeker/seeker/beckn"
+)
+
+// stage is how far a transaction got with this provider.
+type stage int
+
+const (
+	stageSelect stage = iota + 1
+	stageInit
+	stageConfirmed
+)
+
+// customer is what the learner told the provider (init, confirm, forms).
+type customer struct {
+	ID, Name, Gender, Age, DOB, Email, Phone string
+	Skills                                   []string
+}
+
+func (c customer) any() bool {
+	return c.Name != "" || c.Email != "" || c.Phone != "" || c.Gender != "" || c.ID != ""
+}
+
+func (c customer) render() *beckn.Customer {
+	p := &beckn.Person{Name: c.Name, Gender: c.Gender, Age: beckn.LenientString(c.Age), DOB: c.DOB}
+	for _, s := range c.Skills {
+		p.Skills = append(p.Skills, beckn.Skill{Name: s})
+	}
+	bc := &beckn.Customer{Person: p}
+	if c.Email != "" || c.Phone != "" {
+		bc.Contact = &beckn.Contact{Email: c.Email, Phone: c.Phone}
+	}
+	return bc
+}
+
+// merge fills c from a request's fulfillment customer (non-empty values win).
+func (c *customer) merge(f *beckn.Fulfillment) {
+	if f == nil || f.Customer == nil {
+		return
+	}
+	set := func(dst *string, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			*dst = v
+		}
+	}
+	if p := f.Customer.Person; p != nil {
+		set(&c.Name, p.Name)
+		set(&c.Gender, normGender(p.Gender))
+		set(&c.Age, string(p.Age))
+		set(&c.DOB, p.DOB)
+		for _, s := range p.Skills {
+			if v := firstNonBlank(s.Name, s.Code); v != "" {
+				c.Skills = append(c.Skills, v)
+			}
+		}
+	}
+	if ct := f.Customer.Contact; ct != nil {
+		set(&c.Email, ct.Email)
+		set(&c.Phone, ct.Phone)
+	}
+	if f.Contact != nil { // the sandbox's fulfillments[].contact
+		set(&c.Email, f.Contact.Email)
+		set(&c.Phone, f.Contact.Phone)
+	}
+}
+
+// mergeForm fills c from ONEST-001 form fields.
+func (c *customer) mergeForm(v map[string]string) {
+	for name, dst := range map[string]*string{
+		"user-full-name": &c.Name, "user-email": &c.Email, "user-phone-number": &c.Phone, "user-date-of-birth": &c.DOB,
+	} {
+		if s := strings.TrimSpace(v[name]); s != "" {
+			*dst = s
+		}
+	}
+	if g := strings.TrimSpace(v["user-gender"]); g != "" {
+		c.Gender = normGender(g)
+	}
+}
+
+type cancellation struct {
+	ReasonID, Note string
+	At             time.Time
+}
+
+// application is one transaction with this provider, from select to the
+// end of the order's life. Before confirm OrderID is empty.
+type application struct {
+	TxnID string
+	// Ctx is the context of the latest request of the transaction: where
+	// unsolicited callbacks go (bap_id, bap_uri) and with which domain.
+	Ctx      beckn.Context
+	HasCtx   bool
+	Provider *Provider
+	Item     *Item
+	// FulfillmentID is the mode or slot chosen.
+	FulfillmentID string
+	Customer      customer
+	Billing       *beckn.Billing
+	Bank          *beckn.PaymentParams
+	Stage         stage
+
+	// Forms: Step is the index of the next form step awaited; when it
+	// equals the number of steps the application is filled.
+	Form        string
+	Step        int
+	Nonces      map[string]int
+	Submissions map[int]string
+	FormData    map[string]string
+	Paid        bool
+
+	OrderID    string
+	Status     string // ACTIVE, COMPLETE, CANCELLED once confirmed
+	State      string // fulfillment state code
+	StateName  string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Cancel     *cancellation
+	FulTags    []TagGroup
+	Stops      []beckn.Stop
+	SlotStart  time.Time
+	SlotEnd    time.Time
+	Disbursed  bool
+	Ratings    map[string]string
+	timelineOn bool
+}
+
+// formSteps returns the steps of the application's form set (nil = none).
+func (a *application) formSteps() []formStep {
+	if fs := formSets[a.Form]; fs != nil {
+		return fs.Steps
+	}
+	return nil
+}
+
+// filled reports whether every form step has been submitted.
+func (a *application) filled() bool { return a.Step >= len(a.formSteps()) }
+
+// setState moves the fulfillment state and stamps the time.
+func (a *application) setState(code string, now time.Time) {
+	a.State, a.StateName, a.UpdatedAt = code, "", now
+}
+
+// cancelReasons are the options of the cancellation_reasons meta callback.
+// "12" is the id the ONEST Postman collection cancels with.
+var cancelReasons = []struct{ ID, Name string }{
+	{"1", "Found a better opportunity elsewhere"},
+	{"2", "Schedule does not suit me"},
+	{"3", "Fees or costs are too high"},
+	{"4", "Personal or family reasons"},
+	{"5", "Applied by mistake"},
+	{"12", "No longer interested"},
+}
+
+func cancelReasonName(id string) string {
+	for _, r := range cancelReasons {
+		if r.ID == id {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// ratingCategories per domain: the core categories plus the ones the ONEST
+// Postman collection rates with.
+var ratingCategories = map[string][]string{
+	domainLearning:  {"Item", "Provider", "Fulfillment", "Order", "COURSE", "INSTRUCTOR"},
+	domainWork:      {"Item", "Provider", "Order", "JOB-SEARCH-EXPERIENCE", "EMPLOYER"},
+	domainFinancial: {"Item", "Provider", "Order", "SCHOLARSHIP-APPLICATION-EXPERIENCE"},
+	domainExpert:    {"Item", "Provider", "Agent", "Fulfillment", "MENTOR-KNOWLEDGE", "SESSION-QUALITY"},
+}
+
+// initialState is the fulfillment state an application starts in at init.
+func initialState(domain string) string {
+	switch domain {
+	case domainWork, domainFinancial:
+		return "APPLICATION-STARTED"
+	}
+	return ""
+}
+
+// filledState is the state once every form is in (WO, FS) or "" where the
+// domain has no application states.
+func filledState(domain string) string {
+	switch domain {
+	case domainWork, domainFinancial:
+		return "APPLICATION-FILLED"
+	}
+	return ""
+}
+
+// confirmedState is the state right after confirm.
+func confirmedState(domain string) string {
+	switch domain {
+	case domainWork, domainFinancial:
+		return "APPLICATION-SUBMITTED"
+	case domainExpert:
+		return "SCHEDULED"
+	}
+	return "NOT-STARTED"
+}
+
+// cancelledState is the state a cancelled order shows.
+func cancelledState(domain string) string {
+	switch domain {
+	case domainWork, domainFinancial:
+		return "APPLICATION-WITHDRAWN"
+	}
+	return "CANCELLED"
+}
