@@ -1,8 +1,8 @@
 package bpp
 
 import (
-	"github.com/onest-seeker/seeker/beckn"
 	"fmt"
+	"github.com/onest-seeker/seeker/beckn"
 	"sort"
 	"strconv"
 	"strings"

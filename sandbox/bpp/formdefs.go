@@ -152,7 +152,9 @@ type fieldError struct {
 // check validates one submitted value (already trimmed; hasFile tells
 // whether a multipart file came for a file field). now is for date checks.
 func (f field) check(v string, hasFile bool, now time.Time) *fieldError {
-	bad := func(code, msg string) *fieldError { return &fieldError{Code: code, Path: f.Name, Message: f.Label + ": " + msg} }
+	bad := func(code, msg string) *fieldError {
+		return &fieldError{Code: code, Path: f.Name, Message: f.Label + ": " + msg}
+	}
 	if f.Kind == kindFile {
 		if hasFile || urlRe.MatchString(v) {
 			return nil

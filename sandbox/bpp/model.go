@@ -39,11 +39,11 @@ type Category struct {
 // Location is a provider location. Codes follow ONEST usage: city codes are
 // STD codes ("std:011"), state codes ISO 3166-2 ("IN-DL").
 type Location struct {
-	ID                  string
-	City, CityCode      string
-	State, StateCode    string
+	ID                   string
+	City, CityCode       string
+	State, StateCode     string
 	Country, CountryCode string
-	Address             string
+	Address              string
 }
 
 // Person is a mentor, a course instructor or a provider contact.

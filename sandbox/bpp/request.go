@@ -17,10 +17,10 @@ import (
 
 // legacyOrder is the side view of an order's non-core members.
 type legacyOrder struct {
-	Item          *beckn.Item        `json:"item,omitzero"`
-	Fulfillment   *beckn.Fulfillment `json:"fulfillment,omitzero"`
+	Item          *beckn.Item         `json:"item,omitzero"`
+	Fulfillment   *beckn.Fulfillment  `json:"fulfillment,omitzero"`
 	Fullfillments []beckn.Fulfillment `json:"fullfillments,omitempty"`
-	Payment       *beckn.Payment     `json:"payment,omitzero"`
+	Payment       *beckn.Payment      `json:"payment,omitzero"`
 }
 
 // decodeOrder reads message.order of select/init/confirm/update, folding the
