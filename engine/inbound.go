@@ -1,0 +1,321 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/onest-seeker/seeker/beckn"
+	"github.com/onest-seeker/seeker/signing"
+	"github.com/onest-seeker/seeker/store"
+)
+
+// invalidator is implemented by registry caches that can drop a key, so a
+// signature that fails with a cached key is retried once with a fresh one
+// (a provider may have rotated its key since we cached it).
+type invalidator interface {
+	Invalidate(subscriberID, keyID string)
+}
+
+// Receipt is what the engine decided about one inbound message.
+type Receipt struct {
+	Status    int          // HTTP status answered
+	Ack       string       // ACK or NACK
+	Error     *beckn.Error // the NACK's error
+	Message   *store.Message
+	Duplicate bool
+}
+
+// NetworkHandler returns the handler of the network side: every callback a
+// provider or gateway posts. Routing uses the last path segment so that a
+// subscriber URL with a path prefix and a doubled slash (//on_search, which
+// some gateways produce) both work.
+func (e *Engine) NetworkHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		action := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			writeNack(w, http.StatusMethodNotAllowed, beckn.NewError(beckn.CodeInvalidRequest, "", "callbacks are POSTed"))
+			return
+		}
+		if !beckn.IsCallback(action) {
+			writeNack(w, http.StatusNotFound, beckn.NewError(beckn.CodeActionNotApplicable, "", fmt.Sprintf("%q is not a callback a BAP receives", action)))
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, e.cfg.BodyLimit))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				writeNack(w, http.StatusRequestEntityTooLarge, beckn.NewError(beckn.CodeInvalidRequest, "", fmt.Sprintf("body larger than this BAP's limit of %d bytes", e.cfg.BodyLimit)))
+				return
+			}
+			writeNack(w, http.StatusBadRequest, beckn.NewError(beckn.CodeInvalidRequest, "", "reading the body failed: "+err.Error()))
+			return
+		}
+		rc := e.Receive(r.Context(), action, body, r.Header)
+		if rc.Status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", signing.Challenge(e.cfg.SubscriberID))
+		}
+		if rc.Ack == "ACK" {
+			writeAck(w)
+			return
+		}
+		writeNack(w, rc.Status, rc.Error)
+	})
+}
+
+// Receive handles one inbound callback whose raw body has been read: verify,
+// correlate, validate, persist, and only then acknowledge. It is exported so
+// that benchmarks and other transports can drive the same path.
+func (e *Engine) Receive(ctx context.Context, action string, body []byte, h http.Header) Receipt {
+	now := e.cfg.Now()
+	sender, status, verr := e.verify(ctx, body, h)
+	if verr != nil {
+		return Receipt{Status: status, Ack: "NACK", Error: verr}
+	}
+	if !wellFormed(body) {
+		return Receipt{Status: http.StatusBadRequest, Ack: "NACK", Error: beckn.NewError(beckn.CodeInvalidRequest, "", "the body is not well-formed JSON")}
+	}
+	bctx, err := beckn.PeekContext(body)
+	if err != nil {
+		return Receipt{Status: http.StatusBadRequest, Ack: "NACK", Error: beckn.NewError(beckn.CodeInvalidRequest, "", "the body is not a Beckn message: "+err.Error())}
+	}
+	if got := bctx.Action; got != action {
+		return Receipt{Status: http.StatusBadRequest, Ack: "NACK", Error: beckn.NewError(beckn.CodeInvalidRequest, "context.action", fmt.Sprintf("context.action is %q but the message was posted to /%s", got, action))}
+	}
+	// The signer must be the provider the context names, otherwise any
+	// registered participant could speak for any provider.
+	if bpp := bctx.BPPID(); bpp != "" && sender != bpp {
+		return Receipt{Status: http.StatusUnauthorized, Ack: "NACK", Error: beckn.NewError(beckn.CodeInvalidRequest, "context.bpp_id", fmt.Sprintf("signed by %q but context.bpp_id is %q; a provider may only send its own callbacks", sender, bpp))}
+	}
+
+	domain, _ := beckn.NormalizeDomain(bctx.Domain)
+	ts, _ := time.Parse(time.RFC3339Nano, strings.TrimSpace(bctx.Timestamp))
+	sum := sha256.Sum256(body)
+	m := &store.Message{
+		Direction:     store.Inbound,
+		Action:        action,
+		Domain:        domain,
+		TransactionID: bctx.TransactionID,
+		MessageID:     bctx.MessageID,
+		BapID:         bctx.BapID,
+		BppID:         bctx.BPPID(),
+		BppURI:        bctx.BPPURI(),
+		SenderID:      sender,
+		RecipientID:   e.cfg.SubscriberID,
+		URL:           "/" + action,
+		Raw:           body,
+		BodyHash:      hex.EncodeToString(sum[:]),
+		Headers:       keepHeaders(h),
+		Timestamp:     ts,
+		CreatedAt:     now,
+		Signature:     "valid",
+		AckStatus:     "ACK",
+		HTTPStatus:    http.StatusOK,
+	}
+
+	nack := (*beckn.Error)(nil)
+	req, err := e.cfg.Store.OutboundByMessageID(ctx, bctx.MessageID)
+	switch {
+	case err == nil && beckn.CallbackAction(req.Action) == action:
+		m.Correlation, m.RequestSeq, m.Deadline = store.Solicited, req.Seq, req.Deadline
+		m.Late = !req.Deadline.IsZero() && now.After(req.Deadline)
+		if m.Late && e.cfg.NackLate {
+			nack = beckn.NewError(beckn.CodeInvalidRequest, "context.timestamp", fmt.Sprintf("callback arrived %s after the request's ttl ran out", now.Sub(req.Deadline).Round(time.Millisecond)))
+		}
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return Receipt{Status: http.StatusServiceUnavailable, Ack: "NACK", Error: beckn.NewError("", "", "storage unavailable; retry")}
+	default:
+		if _, terr := e.cfg.Store.Transaction(ctx, bctx.TransactionID); terr == nil {
+			m.Correlation = store.Unsolicited
+		} else if errors.Is(terr, store.ErrNotFound) {
+			m.Correlation = store.Unknown
+			nack = beckn.NewError(beckn.CodeInvalidRequest, "context.transaction_id", "this BAP has no request with this message_id and no transaction with this transaction_id")
+		} else {
+			return Receipt{Status: http.StatusServiceUnavailable, Ack: "NACK", Error: beckn.NewError("", "", "storage unavailable; retry")}
+		}
+	}
+
+	if e.cfg.Validator != nil && e.cfg.InboundMode != ModeOff {
+		v := e.cfg.Validator(action, body)
+		m.Findings = v.Findings
+		if v.Error != nil && e.cfg.InboundMode == ModeStrict && nack == nil {
+			nack = v.Error
+		}
+	}
+	orderID, order, state := orderOf(action, body)
+	m.OrderID = orderID
+	if nack != nil {
+		m.AckStatus, m.HTTPStatus, m.Error = "NACK", http.StatusBadRequest, string(nack.Code)+" "+nack.Message
+	}
+
+	dup, err := e.cfg.Store.InsertInbound(ctx, m)
+	if err != nil {
+		e.log.Error("persisting callback", "action", action, "err", err)
+		return Receipt{Status: http.StatusServiceUnavailable, Ack: "NACK", Error: beckn.NewError("", "", "storage unavailable; retry")}
+	}
+	if dup {
+		// The provider retried something already stored: acknowledge it
+		// again so it stops, but tell no waiter twice.
+		return Receipt{Status: http.StatusOK, Ack: "ACK", Message: m, Duplicate: true}
+	}
+	if nack != nil {
+		return Receipt{Status: http.StatusBadRequest, Ack: "NACK", Error: nack, Message: m}
+	}
+	if orderID != "" {
+		o := &store.Order{ID: orderID, TransactionID: m.TransactionID, BppID: m.BppID, BppURI: m.BppURI, Domain: domain, State: state, Raw: order, UpdatedAt: now}
+		if order != nil {
+			o.ProviderID = providerOf(order)
+		}
+		if err := e.cfg.Store.UpsertOrder(ctx, o); err != nil {
+			e.log.Error("recording order", "order", orderID, "err", err)
+		}
+	}
+	if err := e.cfg.Bus.Publish(ctx, Event{Seq: m.Seq, TransactionID: m.TransactionID, MessageID: m.MessageID, Action: action}); err != nil {
+		e.log.Warn("publishing callback event", "seq", m.Seq, "err", err)
+	}
+	return Receipt{Status: http.StatusOK, Ack: "ACK", Message: m}
+}
+
+// verify checks the Authorization header and any gateway headers over the
+// raw body and returns the subscriber that signed Authorization.
+func (e *Engine) verify(ctx context.Context, body []byte, h http.Header) (string, int, *beckn.Error) {
+	auth := h.Get(signing.HeaderAuthorization)
+	if auth == "" {
+		return "", http.StatusUnauthorized, beckn.NewError("", "Authorization", "no Authorization header: every Beckn message must be signed (BECKN-006)")
+	}
+	sender, err := e.verifyHeader(ctx, body, auth, "Authorization")
+	if err != nil {
+		return "", http.StatusUnauthorized, err
+	}
+	gw := h.Get(signing.HeaderGateway)
+	px := h.Get(signing.HeaderProxy)
+	for _, g := range []struct{ name, value string }{{signing.HeaderGateway, gw}, {signing.HeaderProxy, px}} {
+		if g.value == "" || (g.name == signing.HeaderProxy && px == gw) {
+			continue // verify Proxy-Authorization only when it differs
+		}
+		if _, err := e.verifyHeader(ctx, body, g.value, g.name); err != nil {
+			return "", http.StatusUnauthorized, err
+		}
+	}
+	return sender, 0, nil
+}
+
+func (e *Engine) verifyHeader(ctx context.Context, body []byte, value, name string) (string, *beckn.Error) {
+	hdr, err := signing.ParseHeader(value)
+	if err != nil {
+		return "", beckn.NewError("", name, name+" header unreadable: "+err.Error())
+	}
+	pub, _, err := e.cfg.Registry.SigningKey(ctx, hdr.SubscriberID, hdr.UniqueKeyID)
+	if err != nil {
+		return "", beckn.NewError("", name, fmt.Sprintf("no valid registry key for %s key %q: %v", hdr.SubscriberID, hdr.UniqueKeyID, err))
+	}
+	if err := e.verifier.Verify(body, hdr, pub); err != nil {
+		inv, ok := e.cfg.Registry.(invalidator)
+		var ve *signing.VerifyError
+		if ok && errors.As(err, &ve) && ve.Step == signing.StepSignature {
+			inv.Invalidate(hdr.SubscriberID, hdr.UniqueKeyID)
+			if pub2, _, err2 := e.cfg.Registry.SigningKey(ctx, hdr.SubscriberID, hdr.UniqueKeyID); err2 == nil && !pub2.Equal(pub) {
+				if e.verifier.Verify(body, hdr, pub2) == nil {
+					return hdr.SubscriberID, nil
+				}
+			}
+		}
+		return "", beckn.NewError("", name, name+" of "+hdr.SubscriberID+" rejected: "+err.Error())
+	}
+	return hdr.SubscriberID, nil
+}
+
+// wellFormed scans the whole body once without building anything: PeekContext
+// stops after the context, and a callback whose catalog is truncated or
+// malformed must be refused, not stored and handed to a learner.
+func wellFormed(body []byte) bool {
+	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if err := dec.SkipValue(); err != nil {
+		return false
+	}
+	_, err := dec.ReadToken()
+	return err == io.EOF
+}
+
+// keepHeaders keeps the headers an operator or a verification log needs.
+func keepHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, 4)
+	for _, k := range [...]string{signing.HeaderAuthorization, signing.HeaderGateway, signing.HeaderProxy, "Content-Type"} {
+		if v := h.Get(k); v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// orderCallbacks carry message.order; their order id and state are recorded.
+var orderCallbacks = map[string]bool{
+	"on_init": true, "on_confirm": true, "on_status": true, "on_update": true, "on_cancel": true,
+}
+
+// orderOf extracts the order id, the raw order and its state from an order
+// callback. Only these callbacks pay for a second parse; on_search, the hot
+// path, never does.
+func orderOf(action string, body []byte) (id string, raw []byte, state string) {
+	if !orderCallbacks[action] {
+		return "", nil, ""
+	}
+	var env struct {
+		Message struct {
+			Order *beckn.Order `json:"order"`
+		} `json:"message"`
+	}
+	if err := beckn.Unmarshal(body, &env); err != nil || env.Message.Order == nil {
+		return "", nil, ""
+	}
+	o := env.Message.Order
+	raw, _ = beckn.Marshal(o)
+	return string(o.ID), raw, orderState(o)
+}
+
+// orderState is the most specific state an order carries: the first
+// fulfillment's state code, else the order status.
+func orderState(o *beckn.Order) string {
+	for _, f := range o.Fulfillments {
+		if f.State != nil && f.State.Descriptor != nil && f.State.Descriptor.Code != "" {
+			return f.State.Descriptor.Code
+		}
+	}
+	return string(o.Status)
+}
+
+func providerOf(order []byte) string {
+	var o struct {
+		Provider *struct {
+			ID beckn.LenientString `json:"id"`
+		} `json:"provider"`
+	}
+	if beckn.Unmarshal(order, &o) == nil && o.Provider != nil {
+		return string(o.Provider.ID)
+	}
+	return ""
+}
+
+var ackBody = beckn.AckBody()
+
+func writeAck(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(ackBody)
+}
+
+func writeNack(w http.ResponseWriter, status int, be *beckn.Error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(beckn.NackBody(be))
+}
