@@ -180,11 +180,17 @@ func (h *harness) body(ctx map[string]any, message string) []byte {
 // satisfies pred, failing after a generous deadline.
 func (h *harness) wait(what string, pred func(c captured) bool) captured {
 	h.t.Helper()
+	return h.waitAfter(0, what, pred)
+}
+
+// waitAfter is wait over the callbacks received after the first from.
+func (h *harness) waitAfter(from int, what string, pred func(c captured) bool) captured {
+	h.t.Helper()
 	deadline := time.NewTimer(20 * time.Second)
 	defer deadline.Stop()
 	for {
 		h.mu.Lock()
-		for _, c := range h.got {
+		for _, c := range h.got[min(from, len(h.got)):] {
 			if pred(c) {
 				h.mu.Unlock()
 				return c

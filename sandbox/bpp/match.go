@@ -402,9 +402,14 @@ func (c *criteria) mentorMatch(p *Provider, it *Item) bool {
 // the minimum asked. Eligibility lists that an item does not state mean
 // "open to all".
 func (c *criteria) tagsMatch(it *Item, catalogGroups map[string]bool) bool {
+	// Tags with the same group and code are alternatives (a list of
+	// skills, social categories SC or ST); different codes must all hold.
+	type key struct{ group, code string }
+	ok := map[key]bool{}
+	var order []key
 	for _, t := range c.Tags {
 		group, code, value := t.Group, t.Code, t.Value
-		if a, ok := tagAliases[group]; ok {
+		if a, found := tagAliases[group]; found {
 			if value == "" {
 				value = code
 			}
@@ -413,13 +418,22 @@ func (c *criteria) tagsMatch(it *Item, catalogGroups map[string]bool) bool {
 		if !catalogGroups[group] {
 			continue
 		}
-		if value == "" {
-			if len(it.TagValues(group, code)) == 0 && !openEligibility(code) {
-				return false
-			}
+		k := key{group, code}
+		if _, seen := ok[k]; !seen {
+			order = append(order, k)
+			ok[k] = false
+		}
+		if ok[k] {
 			continue
 		}
-		if !tagValueMatch(it, group, code, value) {
+		if value == "" {
+			ok[k] = len(it.TagValues(group, code)) > 0 || openEligibility(code)
+		} else {
+			ok[k] = tagValueMatch(it, group, code, value)
+		}
+	}
+	for _, k := range order {
+		if !ok[k] {
 			return false
 		}
 	}

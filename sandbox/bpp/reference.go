@@ -78,10 +78,10 @@ func addReferenceItems(g *gen, c *Catalog) {
 		full.LocationIDs, full.FulfillmentIDs = []string{"1"}, []string{"1", "2"}
 		db := g.job(p, RefJobItemInit, jobRoles[0])
 		db.Name = "Database Engineer"
-		db.LocationIDs = []string{"1", "3"}
+		db.LocationIDs, db.FulfillmentIDs = []string{"1", "3"}, []string{"1", "2", "3"}
 		mob := g.job(p, RefJobItemConfirm, jobRoles[len(jobRoles)-1]) // Mobile App Developer: flutter, kotlin
 		mob.Name = "Flutter Developer"
-		mob.LocationIDs = []string{"1", "2"}
+		mob.LocationIDs, mob.FulfillmentIDs = []string{"1", "2"}, []string{"1", "2"}
 		p.Items = append(p.Items, full, db, mob)
 	case domainFinancial:
 		p := c.Provider(RefScholarshipProv)
