@@ -53,6 +53,13 @@ type cacheEntry struct {
 	subs    []Subscriber
 	fetched time.Time
 	expires time.Time
+
+	// The signing key chosen from subs, decoded once per entry rather than
+	// once per message.
+	pickOnce sync.Once
+	pub      ed25519.PublicKey
+	rec      Subscriber
+	pickErr  error
 }
 
 // NewCache returns a Cache over l with the default settings.
@@ -75,13 +82,24 @@ func orDefault[T ~int | ~int64](v, def T) T {
 // Lookup answers q from the cache or, on a miss, from the Looker. The
 // returned slice is shared; callers must not modify it.
 func (c *Cache) Lookup(ctx context.Context, q Query) ([]Subscriber, error) {
-	key := q.key()
-	if subs, ok := c.get(key); ok {
-		return subs, nil
+	e, err := c.entry(ctx, q)
+	if err != nil {
+		return nil, err
 	}
+	return e.subs, nil
+}
+
+// entry returns the live cache entry for q, fetching it on a miss.
+func (c *Cache) entry(ctx context.Context, q Query) (*cacheEntry, error) {
+	var buf [256]byte
+	kb := q.appendKey(buf[:0])
+	if e := c.get(kb); e != nil {
+		return e, nil
+	}
+	key := string(kb)
 	ch := c.group.DoChan(key, func() (any, error) {
-		if subs, ok := c.get(key); ok { // filled while we waited for the group
-			return subs, nil
+		if e := c.get([]byte(key)); e != nil { // filled while we waited for the group
+			return e, nil
 		}
 		// The fetch is shared by every waiter, so one caller's cancellation
 		// must not fail the others; the HTTP client's timeout bounds it.
@@ -89,38 +107,39 @@ func (c *Cache) Lookup(ctx context.Context, q Query) ([]Subscriber, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.put(key, subs)
-		return subs, nil
+		return c.put(key, subs), nil
 	})
 	select {
 	case r := <-ch:
 		if r.Err != nil {
 			return nil, r.Err
 		}
-		return r.Val.([]Subscriber), nil
+		return r.Val.(*cacheEntry), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 }
 
-func (c *Cache) get(key string) ([]Subscriber, bool) {
+// get returns the live entry for key, or nil. The map index with
+// string(key) does not allocate, which keeps cache hits allocation-free.
+func (c *Cache) get(key []byte) *cacheEntry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.entries[key]
+	el, ok := c.entries[string(key)]
 	if !ok {
-		return nil, false
+		return nil
 	}
 	e := el.Value.(*cacheEntry)
 	if !c.now().Before(e.expires) {
 		c.lru.Remove(el)
-		delete(c.entries, key)
-		return nil, false
+		delete(c.entries, e.key)
+		return nil
 	}
 	c.lru.MoveToFront(el)
-	return e.subs, true
+	return e
 }
 
-func (c *Cache) put(key string, subs []Subscriber) {
+func (c *Cache) put(key string, subs []Subscriber) *cacheEntry {
 	now := c.now()
 	ttl := orDefault(c.TTL, DefaultTTL)
 	if len(subs) == 0 {
@@ -149,6 +168,7 @@ func (c *Cache) put(key string, subs []Subscriber) {
 		c.lru.Remove(last)
 		delete(c.entries, last.Value.(*cacheEntry).key)
 	}
+	return e
 }
 
 // Len is the number of entries held, expired or not.
@@ -168,11 +188,12 @@ func (c *Cache) Len() int {
 // ErrAmbiguous, ErrBadKey, or the Looker's error (registry trouble: the
 // message may be retried later).
 func (c *Cache) SigningKey(ctx context.Context, subscriberID, keyID string) (ed25519.PublicKey, Subscriber, error) {
-	subs, err := c.Lookup(ctx, Query{SubscriberID: subscriberID, KeyID: keyID})
+	e, err := c.entry(ctx, Query{SubscriberID: subscriberID, KeyID: keyID})
 	if err != nil {
 		return nil, Subscriber{}, err
 	}
-	return pickSigningKey(subs, subscriberID, keyID)
+	e.pickOnce.Do(func() { e.pub, e.rec, e.pickErr = pickSigningKey(e.subs, subscriberID, keyID) })
+	return e.pub, e.rec, e.pickErr
 }
 
 // pickSigningKey chooses the one key among records of the same subscriber
@@ -231,7 +252,8 @@ func (c *Cache) Invalidate(subscriberID, keyID string) bool {
 	defer c.mu.Unlock()
 	dropped := false
 	for _, q := range []Query{{SubscriberID: subscriberID, KeyID: keyID}, {SubscriberID: subscriberID}} {
-		el, ok := c.entries[q.key()]
+		key := string(q.appendKey(nil))
+		el, ok := c.entries[key]
 		if !ok {
 			continue
 		}
@@ -239,7 +261,7 @@ func (c *Cache) Invalidate(subscriberID, keyID string) bool {
 			continue
 		}
 		c.lru.Remove(el)
-		delete(c.entries, q.key())
+		delete(c.entries, key)
 		dropped = true
 	}
 	return dropped

@@ -94,7 +94,24 @@ func (m Matcher) domain(d string) string {
 
 func wild(v string) bool { return v == "" || v == "*" }
 
-// key is the cache key of q.
-func (q Query) key() string {
-	return strings.Join([]string{q.SubscriberID, q.KeyID, strings.ToUpper(q.Type), q.Domain, q.City, q.Country}, "\x00")
+// appendKey appends the cache key of q to b. Type is upper-cased because
+// registries treat it case-insensitively.
+func (q Query) appendKey(b []byte) []byte {
+	for i, v := range [...]string{q.SubscriberID, q.KeyID, q.Type, q.Domain, q.City, q.Country} {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		if i == 2 {
+			for j := 0; j < len(v); j++ {
+				c := v[j]
+				if 'a' <= c && c <= 'z' {
+					c -= 'a' - 'A'
+				}
+				b = append(b, c)
+			}
+			continue
+		}
+		b = append(b, v...)
+	}
+	return b
 }
