@@ -83,4 +83,3 @@ func BenchmarkParseHeader(b *testing.B) {
 		}
 	}
 }
-
