@@ -31,6 +31,17 @@ var encodeOptions = json.JoinOptions(
 // package) in core 1.1.0 shape. Sign and send exactly the returned bytes.
 func Marshal(v any) ([]byte, error) { return json.Marshal(v, encodeOptions) }
 
+// MarshalEnvelope encodes a body to send: {"context": ctx, "message": msg}.
+// A nil msg omits the message (meta requests carry only a context). This is
+// the one marshal of an outbound message; sign and send exactly its result.
+func MarshalEnvelope(ctx Context, msg any) ([]byte, error) {
+	body := struct {
+		Context *Context `json:"context"`
+		Message any      `json:"message,omitzero"`
+	}{&ctx, msg}
+	return json.Marshal(&body, encodeOptions)
+}
+
 // Unmarshal decodes a wire value with the package's lenient options. A
 // failure is a *DecodeError that says where.
 func Unmarshal(b []byte, v any) error {

@@ -325,3 +325,38 @@ func countTopLevel(body []byte, name string) int {
 	}
 	return n
 }
+
+func TestPeekContextDoesNotAliasBody(t *testing.T) {
+	body := []byte(onSearchSmall)
+	c, err := PeekContext(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range body {
+		body[i] = ' '
+	}
+	if c.Action != ActionOnSearch || c.BppID != "bpp.example.com" || c.TransactionID != "a9aaecca-10b7-4d19-b640-b047a7c62196" {
+		t.Fatalf("context changed with the body it came from: %+v", c)
+	}
+}
+
+func TestMarshalEnvelope(t *testing.T) {
+	ctx := Context{Domain: DomainLearning, Action: ActionStatus, Version: Version, TransactionID: "t", MessageID: "m"}
+	b, err := MarshalEnvelope(ctx, &StatusMessage{OrderID: "o1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"context":{"domain":"onest:learning-experiences","action":"status","version":"1.1.0","transaction_id":"t","message_id":"m"},"message":{"order_id":"o1"}}`
+	if string(b) != want {
+		t.Fatalf("got  %s\nwant %s", b, want)
+	}
+	ctx.Action = ActionGetRatingCategories
+	b, err = MarshalEnvelope(ctx, nil)
+	if err != nil || string(b) != `{"context":{"domain":"onest:learning-experiences","action":"get_rating_categories","version":"1.1.0","transaction_id":"t","message_id":"m"}}` {
+		t.Fatalf("meta request: %s %v", b, err)
+	}
+	env, err := Decode(b)
+	if err != nil || env.HasMessage() {
+		t.Fatalf("decode back: %+v %v", env, err)
+	}
+}

@@ -2,6 +2,7 @@ package beckn
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -17,7 +18,30 @@ import (
 // body; PeekContext does not validate what comes after the context. With
 // duplicate "context" members the first one is returned.
 func PeekContext(body []byte) (Context, error) {
-	dec := jsontext.NewDecoder(bytes.NewBuffer(body), decodeOptions)
+	p := peekPool.Get().(*peeker)
+	defer p.release()
+	p.buf = *bytes.NewBuffer(body)
+	p.dec.Reset(&p.buf, decodeOptions)
+	return peek(&p.dec)
+}
+
+// peeker is a reusable decoder for PeekContext: its buffers are the bulk of
+// the allocations of a peek. A *bytes.Buffer source lets the decoder read
+// the body in place instead of copying it.
+type peeker struct {
+	buf bytes.Buffer
+	dec jsontext.Decoder
+}
+
+var peekPool = sync.Pool{New: func() any { return new(peeker) }}
+
+func (p *peeker) release() {
+	p.buf = bytes.Buffer{}
+	p.dec.Reset(&p.buf) // drop the reference to the body
+	peekPool.Put(p)
+}
+
+func peek(dec *jsontext.Decoder) (Context, error) {
 	tok, err := dec.ReadToken()
 	if err != nil {
 		return Context{}, wrapDecodeError(err)
