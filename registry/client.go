@@ -74,7 +74,7 @@ func (c *Client) Lookup(ctx context.Context, q Query) ([]Subscriber, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := decodeRecords(raw)
+	all, err := decodeRecords(raw, maxWrapDepth)
 	if err != nil {
 		return nil, &Error{Op: "lookup", URL: c.endpoint("lookup"), Kind: ErrUnparsable, Detail: "answer " + clip(string(raw)), Err: err}
 	}
@@ -119,10 +119,15 @@ func (c *Client) post(ctx context.Context, op string, body []byte) ([]byte, erro
 	return raw, nil
 }
 
+// maxWrapDepth bounds how deep decodeRecords looks into wrapper objects;
+// real wrappers are at most two levels (DeDi's data.details), and a bound
+// keeps a hostile, deeply nested answer from costing quadratic time.
+const maxWrapDepth = 3
+
 // decodeRecords reads a lookup answer: the spec's bare array, a single
 // record, or a wrapper object holding the records under data, message,
 // subscribers or result(s) (DeDi nests one record as data.details).
-func decodeRecords(raw []byte) ([]Subscriber, error) {
+func decodeRecords(raw []byte, depth int) ([]Subscriber, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return nil, fmt.Errorf("empty answer")
@@ -148,8 +153,8 @@ func decodeRecords(raw []byte) ([]Subscriber, error) {
 				continue
 			}
 			v = bytes.TrimSpace(v)
-			if len(v) > 0 && (v[0] == '[' || v[0] == '{') {
-				if recs, err := decodeRecords(v); err == nil {
+			if depth > 0 && len(v) > 0 && (v[0] == '[' || v[0] == '{') {
+				if recs, err := decodeRecords(v, depth-1); err == nil {
 					return recs, nil
 				}
 			}

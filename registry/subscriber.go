@@ -239,10 +239,14 @@ func ParseTime(s string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		t := time.Unix(n, 0).UTC()
 		if n > 1e11 || n < -1e11 {
-			return time.UnixMilli(n).UTC(), nil
+			t = time.UnixMilli(n).UTC()
 		}
-		return time.Unix(n, 0).UTC(), nil
+		if t.Year() < 1 || t.Year() > 9999 {
+			return time.Time{}, fmt.Errorf("Unix time %d is out of range", n)
+		}
+		return t, nil
 	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {

@@ -99,8 +99,10 @@ func TestParseTime(t *testing.T) {
 	if z, err := ParseTime(" "); err != nil || !z.IsZero() {
 		t.Errorf("blank: %v %v", z, err)
 	}
-	if _, err := ParseTime("04/03/2025"); err == nil {
-		t.Error("accepted 04/03/2025")
+	for _, bad := range []string{"04/03/2025", "9223372036854775807", "-99999999999999"} {
+		if _, err := ParseTime(bad); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
 	}
 }
 
