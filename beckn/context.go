@@ -62,26 +62,26 @@ func firstNonEmpty(ss ...string) string {
 
 // CoreVersion is the protocol version the sender claims: version, else the
 // 0.9 core_version.
-func (c *Context) CoreVersion() string {
+func (c Context) CoreVersion() string {
 	return firstNonEmpty(c.Version, string(c.LegacyCoreVersion))
 }
 
 // BAPID is the BAP's subscriber id: bap_id, else BAP_ID.
-func (c *Context) BAPID() string { return firstNonEmpty(c.BapID, c.LegacyBapID) }
+func (c Context) BAPID() string { return firstNonEmpty(c.BapID, c.LegacyBapID) }
 
 // BAPURI is the BAP's callback base URL: bap_uri, else BAP_URI or bap_url.
-func (c *Context) BAPURI() string {
+func (c Context) BAPURI() string {
 	return firstNonEmpty(c.BapURI, c.LegacyBapURI, c.LegacyBapURL)
 }
 
 // BPPID is the BPP's subscriber id: bpp_id, else BPP_ID.
-func (c *Context) BPPID() string { return firstNonEmpty(c.BppID, c.LegacyBppID) }
+func (c Context) BPPID() string { return firstNonEmpty(c.BppID, c.LegacyBppID) }
 
 // BPPURI is the BPP's base URL: bpp_uri, else BPP_URI.
-func (c *Context) BPPURI() string { return firstNonEmpty(c.BppURI, c.LegacyBppURI) }
+func (c Context) BPPURI() string { return firstNonEmpty(c.BppURI, c.LegacyBppURI) }
 
 // City is the city code: location.city.code, else the 0.9 flat city.
-func (c *Context) City() string {
+func (c Context) City() string {
 	if c.Location != nil && c.Location.City != nil && c.Location.City.Code != "" {
 		return c.Location.City.Code
 	}
@@ -90,7 +90,7 @@ func (c *Context) City() string {
 
 // Country is the country code: location.country.code, else the 0.9 flat
 // country.
-func (c *Context) Country() string {
+func (c Context) Country() string {
 	if c.Location != nil && c.Location.Country != nil && c.Location.Country.Code != "" {
 		return c.Location.Country.Code
 	}
@@ -99,20 +99,20 @@ func (c *Context) Country() string {
 
 // NormalizedDomain is the ONEST code of the context's domain (legacy codes
 // mapped) and whether the domain is known.
-func (c *Context) NormalizedDomain() (string, bool) { return NormalizeDomain(c.Domain) }
+func (c Context) NormalizedDomain() (string, bool) { return NormalizeDomain(c.Domain) }
 
 // Time parses the timestamp as RFC 3339 (surrounding spaces tolerated, as
 // real logs carry " 2024-05-10T12:05:53Z").
-func (c *Context) Time() (time.Time, error) {
+func (c Context) Time() (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, strings.TrimSpace(c.Timestamp))
 }
 
 // TTLDuration parses the ISO 8601 ttl.
-func (c *Context) TTLDuration() (time.Duration, error) { return ParseDuration(string(c.TTL)) }
+func (c Context) TTLDuration() (time.Duration, error) { return ParseDuration(string(c.TTL)) }
 
 // Expires returns timestamp + ttl, the end of the message's validity (and of
 // the on_search aggregation window).
-func (c *Context) Expires() (time.Time, error) {
+func (c Context) Expires() (time.Time, error) {
 	t, err := c.Time()
 	if err != nil {
 		return time.Time{}, err
