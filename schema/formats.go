@@ -105,9 +105,40 @@ func validDateTime(b []byte) bool {
 }
 
 // validURI accepts an absolute URI (one with a scheme) that net/url parses.
+// The common case (scheme, then only characters net/url never objects to)
+// is decided without calling url.Parse, which allocates.
 func validURI(b []byte) bool {
+	if simpleAbsURI(b) {
+		return true
+	}
 	u, err := url.Parse(string(b))
 	return err == nil && u.IsAbs()
+}
+
+// uriSafe are the bytes url.Parse accepts anywhere after the scheme: RFC 3986
+// unreserved characters, sub-delimiters, '/', '?', '#' and '@'. Percent
+// escapes, ':' (ports), brackets and anything else take the slow path.
+var uriSafe = func() (t [256]bool) {
+	for _, c := range []byte("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=/?#@") {
+		t[c] = true
+	}
+	return t
+}()
+
+func simpleAbsURI(b []byte) bool {
+	i := 0
+	for i < len(b) && (b[i] >= 'a' && b[i] <= 'z' || b[i] >= 'A' && b[i] <= 'Z' || i > 0 && (isDigit(b[i]) || b[i] == '+' || b[i] == '-' || b[i] == '.')) {
+		i++
+	}
+	if i == 0 || i >= len(b) || b[i] != ':' {
+		return false
+	}
+	for _, c := range b[i+1:] {
+		if !uriSafe[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // validEmail accepts local@domain with an unquoted dot-atom local part and a

@@ -17,6 +17,10 @@ func (w *walker) message(action string, o options) {
 			"The body is %s; a Beckn message is an object {\"context\": ..., \"message\": ...}.", article(t.nodes[0].kind)))
 		return
 	}
+	if t.badUTF8 {
+		w.add("", "json.utf8", SeverityWarning, CodeInvalidRequest,
+			"Some strings are not valid UTF-8; they were read with U+FFFD in place of the bad bytes. Send UTF-8.")
+	}
 	ctx := t.member(0, "context")
 	ctxAction := ""
 	if a := t.member(ctx, "action"); a >= 0 && t.nodes[a].kind == kString {

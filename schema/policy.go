@@ -108,8 +108,8 @@ func (w *walker) checkContextPolicy(ctx int32) {
 		need = append(need[:len(need):len(need)], "bpp_id", "bpp_uri")
 	}
 	for _, m := range need {
-		if m == "action" {
-			continue // reported by core.required
+		if m == "action" && w.action != "search" {
+			continue // core requires it on every other endpoint: reported as core.required
 		}
 		if w.missing(t.member(ctx, m)) {
 			w.add("context."+m, "onest.mandatory", SeverityError, CodeInvalidRequest, fmt.Sprintf(
@@ -199,7 +199,7 @@ func (w *walker) require(i int32, steps []step, report bool) bool {
 			}
 		}
 		if report {
-			w.add(w.pathString(strings.Join(st.any, "|")), "onest.mandatory", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+			w.add(w.pathString(), "onest.mandatory", SeverityError, CodeInvalidRequest, fmt.Sprintf(
 				"At least one of %s is mandatory here in ONEST %s (%s).", strings.Join(st.any, ", "), w.action, w.pol.domain))
 		}
 		return false
@@ -260,8 +260,8 @@ func (w *walker) runHook(h hook, i int32) {
 		if c := t.member(i, "collected_by"); c >= 0 {
 			// Core's description says 'bap'/'bpp', ONEST's enum table says
 			// BAP/BPP and its examples use lower case: either case is right.
-			s := strings.ToLower(t.text(c))
-			if t.nodes[c].kind != kString || (s != "bap" && s != "bpp") {
+			s := t.bytes(c)
+			if t.nodes[c].kind != kString || !(strings.EqualFold(string(s), "bap") || strings.EqualFold(string(s), "bpp")) {
 				w.add(w.pathString("collected_by"), "onest.enum", SeverityError, CodeInvalidRequest, fmt.Sprintf(
 					"collected_by is %s; it must be \"bap\" or \"bpp\" (who collects the payment).", w.show(c)))
 			}
@@ -283,12 +283,13 @@ func (w *walker) checkCode(i int32, rel string, list []string) {
 	if i < 0 || len(list) == 0 || w.t.nodes[i].kind != kString {
 		return
 	}
-	s := w.t.text(i)
+	b := w.t.bytes(i)
 	for _, v := range list {
-		if s == v {
+		if string(b) == v {
 			return
 		}
 	}
+	s := string(b)
 	for _, v := range list {
 		if strings.EqualFold(s, v) {
 			w.add(w.pathString(strings.Split(rel, ".")...), "onest.enum-case", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
@@ -307,16 +308,17 @@ func (w *walker) checkCode(i int32, rel string, list []string) {
 // descriptor.code.
 func (w *walker) checkTagGroup(i int32) {
 	t := w.t
-	code := t.text(t.at(i, "descriptor", "code"))
-	if code == "" {
+	if t.member(i, "value") >= 0 && t.member(i, "list") < 0 {
+		w.here("onest.tag-shape", SeverityWarning, CodeInvalidRequest,
+			"This is a bare Tag where a TagGroup is expected; wrap it as {\"descriptor\": {\"code\": <group>}, \"list\": [ <this tag> ]}.")
+		return
+	}
+	code := t.bytes(t.at(i, "descriptor", "code"))
+	if len(code) == 0 {
 		if top := t.member(i, "code"); top >= 0 && t.nodes[top].kind == kString {
-			code = t.text(top)
+			code = t.bytes(top)
 			w.add(w.pathString("code"), "onest.tag-shape", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
 				"Tag group code %q is at the top level; core 1.1.0 puts it in descriptor.code.", code))
-		} else if t.member(i, "value") >= 0 && t.member(i, "list") < 0 {
-			w.here("onest.tag-shape", SeverityWarning, CodeInvalidRequest,
-				"This is a bare Tag where a TagGroup is expected; wrap it as {\"descriptor\": {\"code\": ...}, \"list\": [ ...tag... ]}.")
-			return
 		} else {
 			w.here("onest.tag-shape", SeverityWarning, CodeInvalidRequest,
 				"Tag group has no descriptor.code; receivers match groups by that code.")
@@ -326,8 +328,11 @@ func (w *walker) checkTagGroup(i int32) {
 	if w.pol.tags == nil {
 		return
 	}
-	codes, ok := w.pol.tags[code]
+	codes, ok := w.pol.tags[string(code)]
 	if !ok {
+		if !w.once("group\x00" + string(code)) {
+			return
+		}
 		w.add(w.pathString(), "onest.tag", SeverityInfo, CodeInvalidRequest, fmt.Sprintf(
 			"Tag group %q is not among ONEST's recommended groups for %s (first occurrence shown).", code, w.pol.domain))
 		return
@@ -337,11 +342,11 @@ func (w *walker) checkTagGroup(i int32) {
 		return
 	}
 	for e := t.nodes[list].first; e >= 0; e = t.nodes[e].next {
-		tc := t.text(t.at(e, "descriptor", "code"))
-		if tc == "" {
-			tc = t.text(t.member(e, "code"))
+		tc := t.bytes(t.at(e, "descriptor", "code"))
+		if len(tc) == 0 {
+			tc = t.bytes(t.member(e, "code"))
 		}
-		if tc != "" && !codes[tc] {
+		if len(tc) > 0 && !codes[string(tc)] && w.once("tag\x00"+string(code)+"\x00"+string(tc)) {
 			w.add(w.pathString("list"), "onest.tag", SeverityInfo, CodeInvalidRequest, fmt.Sprintf(
 				"Tag %q is not among ONEST's recommended codes of group %q for %s (first occurrence shown).", tc, code, w.pol.domain))
 		}

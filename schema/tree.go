@@ -52,7 +52,7 @@ type node struct {
 	keyStart, keyEnd int32
 	first, next      int32 // first child and next sibling, -1 when none
 	kind             kind
-	esc              bool // the string contains escapes
+	esc              bool // the string contains escapes or invalid UTF-8
 	keyEsc           bool // the key contains escapes
 	truth            bool // value of a boolean
 }
@@ -61,6 +61,10 @@ type node struct {
 type tree struct {
 	src   []byte
 	nodes []node
+	// badUTF8 is set when a string holds bytes that are not UTF-8. Such
+	// strings are read as encoding/json reads them (each bad byte becomes
+	// U+FFFD) and the validator warns, rather than refusing the message.
+	badUTF8 bool
 }
 
 // maxDepth bounds nesting so that hostile input cannot exhaust the stack.
@@ -77,13 +81,15 @@ func (e *syntaxError) Error() string { return fmt.Sprintf("invalid JSON at byte 
 var errTrailing = errors.New("trailing data")
 
 // parse fills t from src (reusing t's arena) and reports the first syntax
-// error. It accepts exactly RFC 8259 JSON with valid UTF-8 strings.
+// error. It accepts what encoding/json accepts: RFC 8259 JSON, with invalid
+// UTF-8 in strings tolerated (see badUTF8).
 func (t *tree) parse(src []byte) error {
 	if len(src) > 1<<30 {
 		return &syntaxError{0, "document larger than 1 GiB"}
 	}
 	t.src = src
 	t.nodes = t.nodes[:0]
+	t.badUTF8 = false
 	p := parser{t: t, src: src}
 	p.skipWS()
 	if p.pos >= len(src) {
@@ -218,12 +224,17 @@ func (p *parser) str() (start, end int, esc bool, err error) {
 	high := false
 	for p.pos < len(src) {
 		c := src[p.pos]
+		if plain[c] {
+			p.pos++
+			continue
+		}
 		switch {
 		case c == '"':
 			end = p.pos
 			p.pos++
 			if high && !utf8.Valid(src[start:end]) {
-				return 0, 0, false, &syntaxError{start, "string is not valid UTF-8"}
+				p.t.badUTF8 = true
+				esc = true // decode through unescape, which repairs it
 			}
 			return start, end, esc, nil
 		case c == '\\':
@@ -254,6 +265,15 @@ func (p *parser) str() (start, end int, esc bool, err error) {
 	}
 	return 0, 0, false, p.fail("unterminated string")
 }
+
+// plain marks the bytes a string scan can step over without a second look:
+// printable ASCII other than the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex4(b []byte) bool {
 	for _, c := range b[:4] {
@@ -382,6 +402,20 @@ func (t *tree) text(i int32) string {
 	return unescape(t.src[n.start:n.end])
 }
 
+// bytes returns the decoded string value of node i without copying when it
+// has no escapes (the common case); nil for non-strings. Callers must not
+// modify or keep the result.
+func (t *tree) bytes(i int32) []byte {
+	if i < 0 || t.nodes[i].kind != kString {
+		return nil
+	}
+	n := &t.nodes[i]
+	if !n.esc {
+		return t.src[n.start:n.end]
+	}
+	return []byte(unescape(t.src[n.start:n.end]))
+}
+
 // key returns the decoded key of member i.
 func (t *tree) key(i int32) string {
 	n := &t.nodes[i]
@@ -426,11 +460,22 @@ func (t *tree) at(i int32, names ...string) int32 {
 }
 
 // unescape decodes the escapes of a JSON string already checked by the
-// parser; lone surrogates become U+FFFD as encoding/json does.
+// parser; lone surrogates and invalid UTF-8 bytes become U+FFFD as
+// encoding/json does.
 func unescape(b []byte) string {
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); i++ {
 		c := b[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				out = append(out, "\uFFFD"...)
+			} else {
+				out = append(out, b[i:i+size]...)
+			}
+			i += size - 1
+			continue
+		}
 		if c != '\\' {
 			out = append(out, c)
 			continue

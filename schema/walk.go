@@ -81,20 +81,23 @@ func writeName(b *strings.Builder, name string) {
 	b.WriteString("]")
 }
 
-// add records a finding at path. Info findings with the same rule and
-// message are reported once (a catalogue of 5,000 items with the same
-// unrecognised tag is one note, not 5,000).
-func (w *walker) add(path, rule string, sev Severity, code, msg string) {
-	if sev == SeverityInfo {
-		k := rule + "\x00" + msg
-		if w.seenInfo[k] {
-			return
-		}
-		if w.seenInfo == nil {
-			w.seenInfo = map[string]bool{}
-		}
-		w.seenInfo[k] = true
+// once reports whether key is seen for the first time in this message. Info
+// notes go through it so that a catalogue of 5,000 items with the same
+// unrecognised tag yields one note, not 5,000, and the note's text is only
+// built once.
+func (w *walker) once(key string) bool {
+	if w.seenInfo[key] {
+		return false
 	}
+	if w.seenInfo == nil {
+		w.seenInfo = map[string]bool{}
+	}
+	w.seenInfo[key] = true
+	return true
+}
+
+// add records a finding at path.
+func (w *walker) add(path, rule string, sev Severity, code, msg string) {
 	if len(w.findings) >= maxFindings {
 		w.dropped++
 		return
