@@ -208,6 +208,7 @@ func TestLenientBool(t *testing.T) {
 		{`1`, true, true, false},
 		{`0`, true, false, false},
 		{`null`, false, false, false},
+		{`""`, false, false, false},
 		{`"maybe"`, false, false, true},
 		{`{}`, false, false, true},
 	}

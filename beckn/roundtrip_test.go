@@ -12,7 +12,7 @@ import "strings"
 //
 //  1. images: a bare URL string at images/N is the object {"url": ...}.
 //  2. tags: a bare Tag (an object with "value" and no "list") at tags/N is
-//     the TagGroup {"list": [tag]}.
+//     the TagGroup {"list": [tag]}; a bare string is {"list": [{"value": s}]}.
 //  3. city/state given as a string in a Location, Organization or Billing
 //     are {"name": ...}; country is {"code": ...} (the context keeps its
 //     flat 0.9 keys as they are, and an Order's non-core "state" is an
@@ -147,6 +147,9 @@ func rewriteMember(parent, k string, c any) any {
 	case k == "tags":
 		if arr, ok := c.(jArray); ok {
 			for i, e := range arr {
+				if s, ok := e.(string); ok {
+					arr[i] = jObject{"list": jArray{jObject{"value": s}}}
+				}
 				if o, ok := e.(jObject); ok {
 					_, hasValue := o["value"]
 					_, hasList := o["list"]

@@ -231,7 +231,8 @@ func isJSONNumber(s string) bool {
 //
 // Decoding accepts true/false, the strings "true"/"false"/"yes"/"no"/"1"/"0"
 // (any case), the numbers 1 and 0, and the BECKN-009 document's display
-// values "block" (shown) and "none" (hidden). It encodes as a JSON boolean.
+// values "block" (shown) and "none" (hidden); null and "" leave it absent.
+// It encodes as a JSON boolean.
 type Bool struct {
 	set, val bool
 }
@@ -263,14 +264,13 @@ func (b *Bool) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if err != nil {
 		return err
 	}
-	if k == 'n' {
-		*b = Bool{}
-		return nil
-	}
 	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		// null or "": nothing was said, so the schema default applies.
+		*b = Bool{}
 	case "true", "yes", "1", "block", "y":
 		*b = NewBool(true)
-	case "false", "no", "0", "none", "n", "":
+	case "false", "no", "0", "none", "n":
 		*b = NewBool(false)
 	default:
 		return &TypeError{Want: "boolean", Got: fmt.Sprintf("%s %q", k, s)}

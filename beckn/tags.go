@@ -44,8 +44,19 @@ type Tag struct {
 // Bare reports whether the group was decoded from a bare Tag.
 func (g *TagGroup) Bare() bool { return g.bare }
 
-// UnmarshalJSONFrom decodes a TagGroup, or a bare Tag wrapped into one.
+// UnmarshalJSONFrom decodes a TagGroup, or a bare Tag wrapped into one. A
+// bare string or number (a keyword list such as "tags": ["python", "sql"])
+// is a bare Tag holding only that value.
 func (g *TagGroup) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	switch dec.PeekKind() {
+	case '"', '0', 't', 'f':
+		v, err := readScalarText(dec, "tag")
+		if err != nil {
+			return err
+		}
+		*g = TagGroup{List: []Tag{{Value: LenientString(v)}}, bare: true}
+		return nil
+	}
 	type plain TagGroup
 	var w struct {
 		plain

@@ -99,6 +99,16 @@ func TestTagGroupLeniency(t *testing.T) {
 			},
 		},
 		{
+			name: "keyword strings are bare tags",
+			in:   `["python",3]`,
+			want: `[{"list":[{"value":"python"}]},{"list":[{"value":"3"}]}]`,
+			check: func(t *testing.T, gs TagGroups) {
+				if !gs[0].Bare() || gs[1].List[0].Value != "3" {
+					t.Errorf("groups %+v", gs)
+				}
+			},
+		},
+		{
 			name: "group with list and value keeps the value",
 			in:   `[{"descriptor":{"code":"g"},"value":"v","list":[]}]`,
 			want: `[{"descriptor":{"code":"g"},"value":"v"}]`,
