@@ -490,13 +490,23 @@ func tagValueMatch(it *Item, group, code, value string) bool {
 	if containsFold(have, value) {
 		return true
 	}
-	// Free-text tags ("req-prof-skill", "job-role") also match by words.
-	for _, h := range have {
-		if allTokensIn(queryTokens(value), h) {
-			return true
+	// Free-text tags also match by words; enumerated ones (Class-X is not
+	// Class-XII) only exactly.
+	if freeTextTags[code] {
+		for _, h := range have {
+			if allTokensIn(queryTokens(value), h) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// freeTextTags are tag codes whose values are prose, matched by words.
+var freeTextTags = map[string]bool{
+	"req-prof-skill": true, "job-role": true, "topic": true, "responsibility": true, "industry-type": true,
+	"department": true, "learning-objective": true, "prerequisite": true, "audience": true,
+	"additional-eligibility-criteria": true, "course-specialisation": true,
 }
 
 func contains(xs []string, x string) bool {
