@@ -75,13 +75,19 @@ func TestSearchMatching(t *testing.T) {
 		{"provider locations city code", wo, `{"intent":{"provider":{"locations":[{"city":{"code":"std:080"}}]}}}`,
 			func(p *Provider, it *Item) bool { return itemInCity(p, it, "Bengaluru") }, ""},
 		{"employment type tag", wo, `{"intent":{"item":{"tags":[{"descriptor":{"code":"listing-details"},"list":[{"descriptor":{"code":"employment-type"},"value":"part-time"}]}]}}}`,
-			func(p *Provider, it *Item) bool { return it.TagValue("listing-details", "employment-type") == "part-time" }, ""},
+			func(p *Provider, it *Item) bool {
+				return it.TagValue("listing-details", "employment-type") == "part-time"
+			}, ""},
 		{"salary floor", wo, `{"intent":{"item":{"tags":[{"descriptor":{"code":"salary-info"},"list":[{"descriptor":{"code":"gross-min"},"value":"1000000"}]}]}}}`,
 			func(p *Provider, it *Item) bool { return atoi(it.TagValue("salary-info", "gross-max")) >= 1000000 }, ""},
 		{"candidate skills", wo, `{"intent":{"fulfillment":{"customer":{"person":{"skills":[{"code":"flutter","name":"Flutter"}]}}}}}`,
-			func(p *Provider, it *Item) bool { return containsFold(it.TagValues("job-requirements", "req-prof-skill"), "flutter") }, RefJobItemConfirm},
+			func(p *Provider, it *Item) bool {
+				return containsFold(it.TagValues("job-requirements", "req-prof-skill"), "flutter")
+			}, RefJobItemConfirm},
 		{"legacy skills group (codes only)", wo, `{"intent":{"item":{"descriptor":{"name":"Developer"},"tags":[{"code":"skills","list":[{"code":"kotlin"},{"code":"nosuchskill"}]}]}}}`,
-			func(p *Provider, it *Item) bool { return containsFold(it.TagValues("job-requirements", "req-prof-skill"), "kotlin") }, RefJobItemConfirm},
+			func(p *Provider, it *Item) bool {
+				return containsFold(it.TagValues("job-requirements", "req-prof-skill"), "kotlin")
+			}, RefJobItemConfirm},
 		{"0.9 item.location_id and fulfillment_id", wo, `{"intent":{"item":{"descriptor":{"name":"Developer"},"location_id":"1","fulfillment_id":"1"}}}`,
 			func(p *Provider, it *Item) bool { return contains(it.FulfillmentIDs, "1") }, RefJobItemSelect},
 		{"fulfillment type", le, `{"intent":{"fulfillment":{"type":"IN-PERSON"}}}`,
@@ -108,7 +114,9 @@ func TestSearchMatching(t *testing.T) {
 				return v == "" || atoi(v) >= 700000
 			}, ""},
 		{"academic course name", fs, `{"intent":{"item":{"tags":[{"descriptor":{"code":"academic-eligibility"},"list":[{"descriptor":{"code":"course-name"},"value":"Class-X"}]}]}}}`,
-			func(p *Provider, it *Item) bool { return it.TagValue("academic-eligibility", "course-name") == "Class-X" }, ""},
+			func(p *Provider, it *Item) bool {
+				return it.TagValue("academic-eligibility", "course-name") == "Class-X"
+			}, ""},
 		{"mentor name", ec, `{"intent":{"fulfillment":{"agent":{"person":{"name":"Radhika"}}}}}`,
 			func(p *Provider, it *Item) bool { return strings.Contains(mentorsOfItem(p, it), "Radhika") }, ""},
 		{"word prefix finds management for man", ec, `{"intent":{"item":{"descriptor":{"name":"man"}}}}`,
