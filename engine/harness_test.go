@@ -39,7 +39,7 @@ type received struct {
 // a provider (BPP) that verifies what it receives, and the engine under test
 // with a SQLite store and its network side on a real listener.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	bap, bpp sandbox.Identity
 	reg      *httptest.Server
 	bppSrv   *httptest.Server
@@ -55,7 +55,7 @@ type harness struct {
 	got    []received
 }
 
-func newHarness(t *testing.T, mutate ...func(*engine.Config)) *harness {
+func newHarness(t testing.TB, mutate ...func(*engine.Config)) *harness {
 	t.Helper()
 	h := &harness{
 		t:      t,
@@ -177,7 +177,7 @@ func (h *harness) requests() []received {
 }
 
 // callback builds a callback body answering req with message.
-func callback(t *testing.T, req []byte, message string) []byte {
+func callback(t testing.TB, req []byte, message string) []byte {
 	t.Helper()
 	env, err := beckn.Decode(req)
 	if err != nil {

@@ -1,0 +1,218 @@
+// Package server assembles a running Seeker BAP from its configuration: the
+// store, the registry cache, the signer, the validator, the engine, the
+// network side and the client side. `seeker serve` and `seeker demo` both
+// start one; tests start one on ephemeral ports.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/onest-seeker/seeker/api"
+	"github.com/onest-seeker/seeker/beckn"
+	"github.com/onest-seeker/seeker/config"
+	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/registry"
+	"github.com/onest-seeker/seeker/signing"
+	"github.com/onest-seeker/seeker/store"
+)
+
+// Options are what a caller adds to the configuration.
+type Options struct {
+	Logger *slog.Logger
+	// NetworkListener and ClientListener, when set, are used instead of
+	// listening on the configured addresses (tests pass 127.0.0.1:0
+	// listeners and learn the ports before configuring the URLs).
+	NetworkListener, ClientListener net.Listener
+	// Store, when set, is used instead of opening cfg.Storage.
+	Store store.Store
+}
+
+// Server is a running Seeker BAP.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	Engine   *engine.Engine
+	Store    store.Store
+	Cache    *registry.Cache
+	Signer   *signing.Signer
+	API      *api.Server
+	ownStore bool
+
+	network, client     *http.Server
+	networkLn, clientLn net.Listener
+
+	closeOnce sync.Once
+	serveErr  chan error
+}
+
+// New builds a Server from a checked configuration without listening yet.
+func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	log := opt.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	priv, err := signing.ParsePrivateKey(cfg.Keys.SigningPrivateKey)
+	if err != nil {
+		return nil, &config.Problem{Setting: "keys.signing_private_key", Fix: err.Error()}
+	}
+	signer := &signing.Signer{SubscriberID: cfg.SubscriberID, KeyID: cfg.Keys.UniqueKeyID, Key: priv}
+
+	ttls := map[string]time.Duration{}
+	defaultTTL := 30 * time.Second
+	for action, v := range cfg.TTL {
+		d, err := beckn.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, &config.Problem{Setting: "ttl." + action, Fix: fmt.Sprintf("%q is not an ISO 8601 duration; write it like PT30S", v)}
+		}
+		if action == "default" {
+			defaultTTL = d
+		} else {
+			ttls[action] = d
+		}
+	}
+
+	st := opt.Store
+	own := false
+	if st == nil {
+		st, err = openStore(ctx, cfg.Storage)
+		if err != nil {
+			return nil, &config.Problem{Setting: "storage", Fix: err.Error()}
+		}
+		own = true
+	}
+	httpClient := &http.Client{Timeout: 10 * time.Second}
+	cache := newRegistryCache(cfg.RegistryURL, httpClient)
+
+	validator, err := newValidator()
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engine.New(engine.Config{
+		SubscriberID:  cfg.SubscriberID,
+		SubscriberURL: cfg.SubscriberURL,
+		Signer:        signer,
+		Registry:      cache,
+		GatewayURL:    cfg.GatewayURL,
+		City:          cfg.City,
+		Country:       cfg.Country,
+		TTL:           ttls,
+		DefaultTTL:    defaultTTL,
+		Store:         st,
+		Validator:     validator,
+		InboundMode:   engine.Mode(cfg.Validation.Inbound),
+		OutboundMode:  engine.Mode(cfg.Validation.Outbound),
+		HTTP:          httpClient,
+		BodyLimit:     cfg.BodyLimit,
+		Skew:          cfg.ClockSkew,
+		NackLate:      cfg.LateCallbacks == "nack",
+		Logger:        log,
+	})
+	if err != nil {
+		if own {
+			st.Close()
+		}
+		return nil, err
+	}
+	keys := map[string]string{}
+	for name, key := range cfg.APIKeys {
+		keys[key] = name
+	}
+	s := &Server{
+		cfg: cfg, log: log, Engine: eng, Store: st, Cache: cache, Signer: signer, ownStore: own,
+		API:       api.New(api.Config{Engine: eng, Keys: keys, Logger: log}),
+		networkLn: opt.NetworkListener, clientLn: opt.ClientListener,
+		serveErr: make(chan error, 2),
+	}
+	onSubscribe, err := OnSubscribeHandler(cfg)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	netHandler := eng.NetworkHandler()
+	s.network = &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/on_subscribe") {
+				onSubscribe.ServeHTTP(w, r)
+				return
+			}
+			if r.URL.Path == "/healthz" {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"status":"ok"}`))
+				return
+			}
+			netHandler.ServeHTTP(w, r)
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	s.client = &http.Server{Handler: s.API, ReadHeaderTimeout: 10 * time.Second}
+	return s, nil
+}
+
+// Start listens on both sides and starts the engine's outbox worker.
+func (s *Server) Start(ctx context.Context) error {
+	var err error
+	if s.networkLn == nil {
+		if s.networkLn, err = net.Listen("tcp", s.cfg.Listen.Network); err != nil {
+			return &config.Problem{Setting: "listen.network", Fix: err.Error()}
+		}
+	}
+	if s.clientLn == nil {
+		if s.clientLn, err = net.Listen("tcp", s.cfg.Listen.Client); err != nil {
+			s.networkLn.Close()
+			return &config.Problem{Setting: "listen.client", Fix: err.Error()}
+		}
+	}
+	s.Engine.Start(ctx)
+	for _, p := range []struct {
+		srv *http.Server
+		ln  net.Listener
+	}{{s.network, s.networkLn}, {s.client, s.clientLn}} {
+		go func() {
+			if err := p.srv.Serve(p.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.serveErr <- err
+			}
+		}()
+	}
+	return nil
+}
+
+// NetworkURL is the base URL the network side listens on.
+func (s *Server) NetworkURL() string { return "http://" + s.networkLn.Addr().String() }
+
+// ClientURL is the base URL the client side listens on.
+func (s *Server) ClientURL() string { return "http://" + s.clientLn.Addr().String() }
+
+// Err reports a listener that failed after Start.
+func (s *Server) Err() <-chan error { return s.serveErr }
+
+// Close stops listening, waits for in-flight requests (bounded), stops the
+// engine and closes the store.
+func (s *Server) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if s.network != nil {
+			_ = s.network.Shutdown(ctx)
+		}
+		if s.client != nil {
+			_ = s.client.Shutdown(ctx)
+		}
+		s.Engine.Stop()
+		if s.ownStore {
+			err = s.Store.Close()
+		}
+	})
+	return err
+}
