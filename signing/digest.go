@@ -23,11 +23,15 @@ const digestLen = len(DigestPrefix) + 88
 // It allocates only the returned string, because every inbound and outbound
 // message goes through it.
 func Digest(body []byte) string {
-	sum := blake2b.Sum512(body)
 	var buf [digestLen]byte
-	copy(buf[:], DigestPrefix)
-	base64.StdEncoding.Encode(buf[len(DigestPrefix):], sum[:])
-	return string(buf[:])
+	return string(appendDigest(buf[:0], body))
+}
+
+// appendDigest appends Digest(body) to b without allocating.
+func appendDigest(b, body []byte) []byte {
+	sum := blake2b.Sum512(body)
+	b = append(b, DigestPrefix...)
+	return base64.StdEncoding.AppendEncode(b, sum[:])
 }
 
 // SigningString returns the exact bytes that are signed: three lines joined
@@ -44,13 +48,23 @@ func SigningString(created, expires int64, digest string) string {
 	return string(appendSigningString(make([]byte, 0, 64+len(digest)), created, expires, digest))
 }
 
-// appendSigningString is SigningString without the allocation, for Sign and
-// Verify, which only need the bytes transiently.
+// appendSigningString is SigningString without the allocation.
 func appendSigningString(b []byte, created, expires int64, digest string) []byte {
+	b = appendWindow(b, created, expires)
+	return append(b, digest...)
+}
+
+// appendSigningStringFor appends the signing string of body, hashing it in
+// place: Sign and Verify need the digest only inside the signing string.
+func appendSigningStringFor(b []byte, created, expires int64, body []byte) []byte {
+	return appendDigest(appendWindow(b, created, expires), body)
+}
+
+// appendWindow appends the first two lines and the "digest: " label.
+func appendWindow(b []byte, created, expires int64) []byte {
 	b = append(b, "(created): "...)
 	b = strconv.AppendInt(b, created, 10)
 	b = append(b, "\n(expires): "...)
 	b = strconv.AppendInt(b, expires, 10)
-	b = append(b, "\ndigest: "...)
-	return append(b, digest...)
+	return append(b, "\ndigest: "...)
 }

@@ -94,10 +94,10 @@ func (v Verifier) Verify(body []byte, h Header, pub ed25519.PublicKey) error {
 		return &VerifyError{Step: StepKey, KeyID: h.KeyID,
 			Reason: fmt.Sprintf("public key is %d bytes; an Ed25519 key is %d", len(pub), ed25519.PublicKeySize)}
 	}
-	digest := Digest(body)
 	var buf [256]byte
-	msg := appendSigningString(buf[:0], h.Created, h.Expires, digest)
+	msg := appendSigningStringFor(buf[:0], h.Created, h.Expires, body)
 	if !ed25519.Verify(pub, msg, h.Signature) {
+		digest := string(msg[len(msg)-digestLen:])
 		return &VerifyError{Step: StepSignature, KeyID: h.KeyID, Digest: digest, SigningString: string(msg),
 			Reason: fmt.Sprintf("invalid for this key (wrong key or altered body); the body received digests to %s", digest)}
 	}
