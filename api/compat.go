@@ -38,6 +38,15 @@ type Config struct {
 	// Collect tunes when a synchronous call returns.
 	Collect engine.CollectOptions
 	Logger  *slog.Logger
+
+	// Webhooks maps client name → URL that receives every callback of the
+	// client's transactions (see NewWebhooks).
+	Webhooks map[string]string
+	// AllowPrivateWebhooks lets webhooks reach loopback and private
+	// addresses (tests, the demo, an app beside Seeker).
+	AllowPrivateWebhooks bool
+	// Heartbeat is the interval of SSE keep-alive comments (default 15 s).
+	Heartbeat time.Duration
 }
 
 // Server is the client API.
@@ -58,6 +67,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
 	s.mux.HandleFunc("POST /key/{key}/{action}", s.compat)
 	s.mux.HandleFunc("POST /{action}", s.compat)
+	s.routesV1()
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"status":"ok"}`)

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/onest-seeker/seeker/beckn"
+	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/store"
+)
+
+// Seeker API v1 is the API for apps written against Seeker rather than
+// against the Beckn protocol server: a search answers at once with ids and a
+// Server-Sent Events URL instead of holding the request open, a transaction
+// and its messages and orders can be read back, and every write takes an
+// Idempotency-Key so a client that retries after a timeout never sends a
+// provider the same request twice.
+//
+// Authentication is the compat API's (bearer or X-API-Key; the /key/ path
+// prefix is for unmodifiable Postman collections and is not offered here),
+// and a client sees only the transactions it started: another client's
+// transaction answers 404, exactly like one that does not exist, so ids
+// cannot be probed.
+
+// routesV1 registers the v1 routes on the client API's mux.
+func (s *Server) routesV1() {
+	s.mux.HandleFunc("POST /v1/search", s.authed(s.idempotent(s.v1Search)))
+	s.mux.HandleFunc("GET /v1/transactions/{id}", s.authed(s.v1Transaction))
+	s.mux.HandleFunc("GET /v1/transactions/{id}/messages", s.authed(s.v1Messages))
+	s.mux.HandleFunc("GET /v1/transactions/{id}/events", s.authed(s.v1Events))
+	s.mux.HandleFunc("POST /v1/transactions/{id}/{action}", s.authed(s.idempotent(s.v1Act)))
+	s.mux.HandleFunc("GET /v1/orders/{id}", s.authed(s.v1Order))
+	s.mux.HandleFunc("/v1/", s.authed(func(w http.ResponseWriter, r *http.Request, _ string) {
+		writeError(w, &apiError{Status: http.StatusNotFound, Type: "CONTEXT-ERROR", Code: "404",
+			Message: fmt.Sprintf("no v1 route %s %s; see docs/client-api.yaml", r.Method, r.URL.Path)})
+	}))
+}
+
+// clientHandler is a v1 handler that knows which client is calling.
+type clientHandler func(w http.ResponseWriter, r *http.Request, client string)
+
+// authed resolves the caller's API key with the compat API's key check and
+// refuses the request when there is none.
+func (s *Server) authed(h clientHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		client, ok := s.client(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="seeker"`)
+			writeError(w, &apiError{Status: http.StatusUnauthorized, Type: "AUTH-ERROR", Code: "401",
+				Message: "missing or unknown API key: send Authorization: Bearer <key> or X-API-Key: <key>"})
+			return
+		}
+		h(w, r, client)
+	}
+}
+
+// apiError is a v1 failure: the compat API's error shape plus the HTTP
+// status it is answered with. Code is a Beckn/ONEST code (30000–50004) where
+// one applies and the HTTP status otherwise, as in the compat API.
+type apiError struct {
+	Status  int
+	Type    string
+	Code    string
+	Path    string
+	Message string
+}
+
+func (e *apiError) Error() string { return e.Code + " " + e.Path + ": " + e.Message }
+
+// errorFrom maps any failure of a v1 handler to its answer. It is the one
+// place where engine and store errors become HTTP statuses.
+func errorFrom(err error) *apiError {
+	var ae *apiError
+	var ee *engine.Error
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &ee):
+		typ := "CONTEXT-ERROR"
+		if ee.Status >= 500 {
+			typ = "CORE-ERROR"
+		}
+		return &apiError{Status: ee.Status, Type: typ, Code: ee.Code, Path: ee.Path, Message: ee.Message}
+	case errors.Is(err, store.ErrNotFound):
+		return &apiError{Status: http.StatusNotFound, Type: "CONTEXT-ERROR", Code: "404", Message: err.Error()}
+	case errors.Is(err, store.ErrConflict):
+		return &apiError{Status: http.StatusConflict, Type: "CONTEXT-ERROR", Code: "409", Message: err.Error()}
+	default:
+		return &apiError{Status: http.StatusInternalServerError, Type: "CORE-ERROR", Code: "500", Message: err.Error()}
+	}
+}
+
+// errorBody is the JSON of a v1 error.
+func errorBody(e *apiError) map[string]any {
+	return map[string]any{"error": compatError{Type: e.Type, Code: e.Code, Path: e.Path, Message: e.Message}}
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	e := errorFrom(err)
+	writeJSON(w, e.Status, errorBody(e))
+}
+
+// badRequest is an invalid client request with the path of the culprit.
+func badRequest(path, format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Type: "JSON-SCHEMA-ERROR", Code: beckn.CodeInvalidRequest, Path: path, Message: fmt.Sprintf(format, args...)}
+}
+
+// readBody reads a bounded request body.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.BodyLimit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Type: "CONTEXT-ERROR", Code: "413", Message: fmt.Sprintf("request body over %d bytes", s.cfg.BodyLimit)}
+		}
+		return nil, badRequest("", "reading the body failed: %v", err)
+	}
+	return body, nil
+}
+
+// ownedTransaction returns the transaction when client owns it. Another
+// client's transaction is reported as missing, so ids cannot be probed.
+func (s *Server) ownedTransaction(r *http.Request, client, id string) (*store.Transaction, error) {
+	t, err := s.cfg.Engine.Store().Transaction(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Owner != client) {
+		return nil, &apiError{Status: http.StatusNotFound, Type: "CONTEXT-ERROR", Code: "404", Path: "transaction_id",
+			Message: fmt.Sprintf("no transaction %q of this client; use the transaction_id of a search this API key started", id)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// querySeq parses a non-negative sequence number from a query parameter.
+func querySeq(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, badRequest(name, "%s=%q is not a sequence number; use the seq (or SSE id) of a message", name, v)
+	}
+	return n, nil
+}
