@@ -130,6 +130,8 @@ func ParseHeader(v string) (Header, error) {
 	if len(v) > len("Signature") && strings.EqualFold(v[:len("Signature")], "Signature") &&
 		(v[len("Signature")] == ' ' || v[len("Signature")] == '\t') {
 		v = strings.TrimLeft(v[len("Signature"):], " \t")
+	} else if sp := strings.IndexAny(v, " \t"); sp > 0 && !strings.ContainsAny(v[:sp], "=,\"") {
+		return h, headerErr("", ErrHeaderSyntax, "auth scheme %q is not Signature", clip(v[:sp]))
 	}
 
 	var keyID, alg, created, expires, sig, headers string

@@ -52,6 +52,7 @@ func TestParseHeaderRejects(t *testing.T) {
 		{"empty", "", "", ErrHeaderSyntax},
 		{"scheme only", "Signature", "", ErrHeaderSyntax},
 		{"no equals", `Signature keyId`, "", ErrHeaderSyntax},
+		{"other scheme", `Bearer eyJhbGciOi`, "", ErrHeaderSyntax},
 		{"unterminated quote", `Signature keyId="a.com|k1|ed25519`, "keyId", ErrHeaderSyntax},
 		{"junk after value", `Signature keyId="a|b|ed25519"x,algorithm="ed25519"`, "keyId", ErrHeaderSyntax},
 		{"missing keyId", `Signature algorithm="ed25519",created="1",expires="2",` + sig, "keyId", ErrMissingParam},

@@ -71,6 +71,9 @@ Exit status: 0 valid, 1 invalid, 2 unreadable input or usage error.`,
 				return exitWith(verifyBadInput, err)
 			}
 			v := signing.Verifier{Skew: skew}
+			if skew == 0 {
+				v.Skew = -1 // --skew 0 means no tolerance, not the default
+			}
 			judged := time.Now()
 			if cmd.Flags().Changed("at") {
 				judged = time.Unix(at, 0)
@@ -118,7 +121,7 @@ Exit status: 0 valid, 1 invalid, 2 unreadable input or usage error.`,
 	f.StringVar(&headerFile, "header-file", "", "read the signature header value from `FILE`")
 	f.StringVar(&subscriber, "subscriber", "", "require the keyId's subscriber to be `S` (e.g. the bpp_id of a callback)")
 	f.Int64Var(&at, "at", 0, "judge the created/expires window as of these Unix seconds instead of now")
-	f.DurationVar(&skew, "skew", signing.DefaultSkew, "how far created may be in the future")
+	f.DurationVar(&skew, "skew", signing.DefaultSkew, "how far created may be in the future (0: no tolerance)")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return exitWith(verifyBadInput, err) })
 	return cmd
 }

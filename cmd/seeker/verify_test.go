@@ -34,6 +34,8 @@ func TestVerifyExitPaths(t *testing.T) {
 			[]string{`INVALID at step "expires"`, "expired at 1641291475 (2022-01-04T10:17:55Z)"}},
 		{"created in the future", "", []string{"--public-key", cliVectorPub, "--header", cliVectorHeader, "--at", "1641287000", body}, 1,
 			[]string{`INVALID at step "created"`, "beyond the allowed clock skew of 30s"}},
+		{"no skew", "", []string{"--public-key", cliVectorPub, "--header", cliVectorHeader, "--at", "1641287874", "--skew", "0s", body}, 1,
+			[]string{`INVALID at step "created"`, "clock skew of 0s"}},
 		{"wider skew", "", []string{"--public-key", cliVectorPub, "--header", cliVectorHeader, "--at", "1641287000", "--skew", "20m", body}, 0,
 			[]string{"VALID"}},
 		{"altered body", "", []string{"--public-key", cliVectorPub, "--header", cliVectorHeader, "--at", "1641288000", altered}, 1,
