@@ -58,9 +58,11 @@ type Matcher struct {
 }
 
 // Match reports whether s answers q at time now. Subscriber and key id must
-// be equal; type is compared case-insensitively; domain, city and country
-// match when equal, when the record leaves them blank or says "*" (a
-// registry's way to say "all"). The record must also be valid at now (see
+// be equal. Type, domain, city and country compare case-insensitively and
+// match when the record leaves them blank or says "*" (a registry's "all",
+// as Succinct registries treat them); a record's domain, city or country may
+// be a comma-separated list, as Succinct registries and the sandbox store
+// participants serving several. The record must also be valid at now (see
 // Subscriber.ValidAt).
 func (m Matcher) Match(q Query, s Subscriber, now time.Time) bool {
 	if q.SubscriberID != "" && s.SubscriberID != q.SubscriberID {
@@ -69,19 +71,34 @@ func (m Matcher) Match(q Query, s Subscriber, now time.Time) bool {
 	if q.KeyID != "" && s.KeyID != q.KeyID {
 		return false
 	}
-	if q.Type != "" && !strings.EqualFold(s.Type, q.Type) {
+	if q.Type != "" && !wild(s.Type) && !strings.EqualFold(s.Type, q.Type) {
 		return false
 	}
-	if q.Domain != "" && !wild(s.Domain) && !strings.EqualFold(m.domain(s.Domain), m.domain(q.Domain)) {
-		return false
-	}
-	if q.City != "" && !wild(s.City) && !strings.EqualFold(s.City, q.City) {
-		return false
-	}
-	if q.Country != "" && !wild(s.Country) && !strings.EqualFold(s.Country, q.Country) {
+	if !listMatch(q.Domain, s.Domain, m.domain) || !listMatch(q.City, s.City, nil) || !listMatch(q.Country, s.Country, nil) {
 		return false
 	}
 	return s.ValidAt(now)
+}
+
+// listMatch reports whether want is absent, stored is blank or "*", or one
+// of stored's comma-separated values equals want (after norm, if given).
+func listMatch(want, stored string, norm func(string) string) bool {
+	if want == "" || wild(strings.TrimSpace(stored)) {
+		return true
+	}
+	if norm != nil {
+		want = norm(want)
+	}
+	for v := range strings.SplitSeq(stored, ",") {
+		v = strings.TrimSpace(v)
+		if norm != nil {
+			v = norm(v)
+		}
+		if strings.EqualFold(v, want) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m Matcher) domain(d string) string {

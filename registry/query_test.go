@@ -39,6 +39,11 @@ func TestMatcher(t *testing.T) {
 		{"city differs", Matcher{}, Query{City: "std:011"}, rec, false},
 		{"city wildcard", Matcher{}, Query{City: "std:011"}, Subscriber{City: "*"}, true},
 		{"country differs", Matcher{}, Query{Country: "USA"}, rec, false},
+		{"type blank in record", Matcher{}, Query{Type: "BPP"}, Subscriber{}, true},
+		{"city list", Matcher{}, Query{City: "std:011"}, Subscriber{City: "std:080, std:011"}, true},
+		{"city list without it", Matcher{}, Query{City: "std:022"}, Subscriber{City: "std:080,std:011"}, false},
+		{"domain list with legacy code", Matcher{}, Query{Domain: "onest:learning-experiences"}, Subscriber{Domain: "onest:work-opportunities, dsep:courses"}, true},
+		{"domain list without it", Matcher{}, Query{Domain: "onest:expert-connect"}, Subscriber{Domain: "onest:work-opportunities,onest:learning-experiences"}, false},
 		{"not subscribed", Matcher{}, Query{}, Subscriber{Status: StatusUnsubscribed}, false},
 		{"expired", Matcher{}, Query{}, Subscriber{ValidUntil: now.Add(-time.Minute)}, false},
 	}
