@@ -64,7 +64,7 @@ type Config struct {
 
 	// BodyLimit bounds every request body Seeker reads, in bytes. ONEST
 	// catalogs run to megabytes, so the default is 20 MB.
-	BodyLimit int64 `yaml:"body_limit"`
+	BodyLimit Size `yaml:"body_limit"`
 
 	// ClockSkew is how far a signature's created time may lie in the future.
 	ClockSkew time.Duration `yaml:"clock_skew"`
@@ -270,6 +270,19 @@ func setFromString(f reflect.Value, s string) error {
 	default:
 		return fmt.Errorf("unsupported setting type %s", f.Type())
 	}
+	return nil
+}
+
+// Size is a byte count written as a number or with a unit (20MB, 512KiB).
+type Size int64
+
+// UnmarshalYAML accepts both forms, so a commented file can say 20MB.
+func (s *Size) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseSize(n.Value)
+	if err != nil {
+		return err
+	}
+	*s = Size(v)
 	return nil
 }
 

@@ -69,10 +69,15 @@ ttl:
   search: PT5S
 listen:
   network: 127.0.0.1:9001
-body_limit: 1048576
+body_limit: 1MB
+clock_skew: 45s
 `
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	fromFile, err := Load(path, nil)
+	if err != nil || fromFile.BodyLimit != 1<<20 {
+		t.Fatalf("body_limit: 1MB read as %d (%v)", fromFile.BodyLimit, err)
 	}
 	c, err := Load(path, []string{
 		"SEEKER_LISTEN_CLIENT=127.0.0.1:9002",
@@ -86,7 +91,7 @@ body_limit: 1048576
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SubscriberID != "bap.example.org" || c.Listen.Network != "127.0.0.1:9001" || c.TTL["search"] != "PT5S" {
+	if c.SubscriberID != "bap.example.org" || c.Listen.Network != "127.0.0.1:9001" || c.TTL["search"] != "PT5S" || c.ClockSkew != 45*time.Second {
 		t.Fatalf("file values not applied: %+v", c)
 	}
 	if c.Listen.Client != "127.0.0.1:9002" || c.BodyLimit != 2<<20 || c.ClockSkew != 5*time.Second || !c.AllowPrivateFetch {

@@ -113,7 +113,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		InboundMode:   engine.Mode(cfg.Validation.Inbound),
 		OutboundMode:  engine.Mode(cfg.Validation.Outbound),
 		HTTP:          httpClient,
-		BodyLimit:     cfg.BodyLimit,
+		BodyLimit:     int64(cfg.BodyLimit),
 		Skew:          cfg.ClockSkew,
 		NackLate:      cfg.LateCallbacks == "nack",
 		Logger:        log,
