@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -64,6 +65,7 @@ type Envelope struct {
 	Unknown jsontext.Value `json:",embed"`
 
 	errorInMessage bool
+	messageOffset  int64 // where Message starts in the decoded body
 }
 
 // ErrNoContext is the cause of a DecodeError for a body without a context
@@ -73,22 +75,75 @@ var ErrNoContext = errors.New("body has no context object")
 // Decode parses a Beckn body leniently. It fails only when the body is not
 // a JSON object, is malformed, has no context, or has a value of a kind no
 // leniency rule accepts; the *DecodeError says where.
+//
+// The body is read in one streaming pass: the context and error are decoded,
+// the message is kept raw (with its offset, so that errors found later by
+// DecodeMessage point into the body), and other members go to Unknown.
 func Decode(body []byte) (*Envelope, error) {
-	var w struct {
-		Context *Context       `json:"context"`
-		Message jsontext.Value `json:"message,omitzero"`
-		Error   *Error         `json:"error,omitzero"`
-		Unknown jsontext.Value `json:",embed"`
+	dec := jsontext.NewDecoder(bytes.NewBuffer(body), decodeOptions)
+	if err := openObject(dec); err != nil {
+		return nil, err
 	}
-	if err := json.Unmarshal(body, &w, decodeOptions); err != nil {
+	env := &Envelope{}
+	haveContext := false
+	var unknown []byte
+	for dec.PeekKind() != '}' {
+		nameTok, err := dec.ReadToken()
+		if err != nil {
+			return nil, wrapDecodeError(err)
+		}
+		name := nameTok.String()
+		switch {
+		case dec.PeekKind() == 'n' && (name == "context" || name == "error" || name == "message"):
+			// null: the member says nothing.
+			if err := dec.SkipValue(); err != nil {
+				return nil, wrapDecodeError(err)
+			}
+		case name == "context":
+			if err := json.UnmarshalDecode(dec, &env.Context); err != nil {
+				return nil, wrapDecodeError(err)
+			}
+			haveContext = true
+		case name == "error":
+			var e Error
+			if err := json.UnmarshalDecode(dec, &e); err != nil {
+				return nil, wrapDecodeError(err)
+			}
+			env.Error = &e
+		default:
+			v, err := dec.ReadValue()
+			if err != nil {
+				return nil, wrapDecodeError(err)
+			}
+			if name == "message" {
+				env.Message = v.Clone()
+				env.messageOffset = dec.InputOffset() - int64(len(v))
+				continue
+			}
+			if len(unknown) == 0 {
+				unknown = append(unknown, '{')
+			} else {
+				unknown = append(unknown, ',')
+			}
+			unknown, _ = jsontext.AppendQuote(unknown, name)
+			unknown = append(unknown, ':')
+			unknown = append(unknown, v...)
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
 		return nil, wrapDecodeError(err)
 	}
-	if w.Context == nil {
-		return nil, &DecodeError{Pointer: "/context", Err: ErrNoContext}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, &DecodeError{Offset: dec.InputOffset(), Err: errTrailingData}
 	}
-	env := &Envelope{Context: *w.Context, Message: w.Message, Error: w.Error, Unknown: w.Unknown}
-	if env.Error == nil && bytes.Contains(w.Message, []byte(`"error"`)) {
-		e, err := messageError(w.Message)
+	if !haveContext {
+		return nil, &DecodeError{Offset: -1, Pointer: "/context", Err: ErrNoContext}
+	}
+	if len(unknown) > 0 {
+		env.Unknown = append(unknown, '}')
+	}
+	if env.Error == nil && bytes.Contains(env.Message, []byte(`"error"`)) {
+		e, err := env.messageError()
 		if err != nil {
 			return nil, err
 		}
@@ -99,32 +154,52 @@ func Decode(body []byte) (*Envelope, error) {
 	return env, nil
 }
 
+var errTrailingData = errors.New("data after the top-level JSON object")
+
+// errEmpty is the cause of a DecodeError for an empty (or all-space) body.
+var errEmpty = errors.New("empty body")
+
+// openObject reads the '{' that starts a Beckn body.
+func openObject(dec *jsontext.Decoder) error {
+	tok, err := dec.ReadToken()
+	if err == io.EOF {
+		return &DecodeError{Offset: 0, Err: errEmpty}
+	}
+	if err != nil {
+		return wrapDecodeError(err)
+	}
+	if tok.Kind() != '{' {
+		return &DecodeError{Offset: 0, Err: &TypeError{Want: "JSON object", Got: kindName(tok.Kind())}}
+	}
+	return nil
+}
+
 // messageError returns message.error (the beckn-onix placement) without
 // decoding the rest of the message.
-func messageError(msg jsontext.Value) (*Error, error) {
-	dec := jsontext.NewDecoder(bytes.NewBuffer(msg), decodeOptions)
+func (e *Envelope) messageError() (*Error, error) {
+	dec := jsontext.NewDecoder(bytes.NewBuffer(e.Message), decodeOptions)
 	if dec.PeekKind() != '{' {
 		return nil, nil
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return nil, wrapDecodeError(err)
+		return nil, e.inMessage(err)
 	}
 	for dec.PeekKind() == '"' {
 		name, err := dec.ReadToken()
 		if err != nil {
-			return nil, wrapDecodeError(err)
+			return nil, e.inMessage(err)
 		}
 		if name.String() != "error" || dec.PeekKind() != '{' {
 			if err := dec.SkipValue(); err != nil {
-				return nil, wrapDecodeError(err)
+				return nil, e.inMessage(err)
 			}
 			continue
 		}
-		var e Error
-		if err := json.UnmarshalDecode(dec, &e); err != nil {
-			return nil, prefixPointer(wrapDecodeError(err), "/message/error")
+		var me Error
+		if err := json.UnmarshalDecode(dec, &me); err != nil {
+			return nil, e.inMessage(err)
 		}
-		return &e, nil
+		return &me, nil
 	}
 	return nil, nil
 }
@@ -147,7 +222,7 @@ func (e *Envelope) DecodeMessage(v any) error {
 		return nil
 	}
 	if err := json.Unmarshal(e.Message, v, decodeOptions); err != nil {
-		return prefixPointer(wrapDecodeError(err), "/message")
+		return e.inMessage(err)
 	}
 	return nil
 }
@@ -232,16 +307,17 @@ func wrapDecodeError(err error) error {
 	return &DecodeError{Offset: -1, Err: err}
 }
 
-// prefixPointer makes the pointer and offset of an error found while
-// decoding a sub-document relative to the whole body where possible.
-func prefixPointer(err error, prefix string) error {
-	var de *DecodeError
-	if errors.As(err, &de) {
-		de.Pointer = prefix + de.Pointer
-		de.Offset = -1 // offsets are relative to the sub-document
-		return de
+// inMessage turns an error found while decoding the raw message into a
+// *DecodeError that points into the whole body: the pointer gets the
+// "/message" prefix and, for an envelope that came from Decode, the offset
+// is shifted by the message's position in the body.
+func (e *Envelope) inMessage(err error) error {
+	de := wrapDecodeError(err).(*DecodeError)
+	de.Pointer = "/message" + de.Pointer
+	if de.Offset >= 0 {
+		de.Offset += e.messageOffset
 	}
-	return err
+	return de
 }
 
 func bytesReader(b []byte) *bytes.Buffer { return bytes.NewBuffer(b) }

@@ -51,6 +51,8 @@ func TestDecodeErrorsSayWhere(t *testing.T) {
 		{"context not an object", `{"context":"x"}`, "/context", nil, true},
 		{"bad ttl kind", `{"context":{"action":"search","ttl":{"a":1}}}`, "/context/ttl", nil, true},
 		{"trailing garbage", `{"context":{}} x`, "", nil, true},
+		{"two objects", `{"context":{}} {}`, "", errTrailingData, true},
+		{"only spaces", "  \n", "", errEmpty, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,7 +78,8 @@ func TestDecodeErrorsSayWhere(t *testing.T) {
 }
 
 func TestDecodeMessageErrorPointsIntoMessage(t *testing.T) {
-	env, err := Decode([]byte(`{"context":{"action":"on_search"},"message":{"catalog":{"providers":[{"items":[{"price":{"value":[1]}}]}]}}}`))
+	body := `{"context":{"action":"on_search"},  "message" : {"catalog":{"providers":[{"items":[{"price":{"value":[1]}}]}]}}}`
+	env, err := Decode([]byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +87,16 @@ func TestDecodeMessageErrorPointsIntoMessage(t *testing.T) {
 	var de *DecodeError
 	if !errors.As(err, &de) || de.Pointer != "/message/catalog/providers/0/items/0/price/value" {
 		t.Fatalf("err = %v", err)
+	}
+	// The offset is in the body, at the offending value.
+	if want := int64(strings.Index(body, "[1]")); de.Offset != want {
+		t.Fatalf("offset %d, want %d (%v)", de.Offset, want, err)
+	}
+	// message.error errors point into the body too.
+	body = `{"context":{"action":"on_init"},"message":{"order":{},"error":{"code":{}}}}`
+	_, err = Decode([]byte(body))
+	if !errors.As(err, &de) || de.Pointer != "/message/error/code" || de.Offset != int64(strings.Index(body, `{}}}}`)) {
+		t.Fatalf("err = %v (offset %d)", err, de.Offset)
 	}
 }
 

@@ -42,12 +42,8 @@ func (p *peeker) release() {
 }
 
 func peek(dec *jsontext.Decoder) (Context, error) {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return Context{}, wrapDecodeError(err)
-	}
-	if tok.Kind() != '{' {
-		return Context{}, &DecodeError{Offset: 0, Err: &TypeError{Want: "JSON object", Got: tok.Kind().String()}}
+	if err := openObject(dec); err != nil {
+		return Context{}, err
 	}
 	for {
 		if dec.PeekKind() == '}' {

@@ -106,18 +106,36 @@ func readScalarText(dec *jsontext.Decoder, want string) (string, error) {
 		}
 		return tok.String(), nil
 	case '{', '[':
-		if err := dec.SkipValue(); err != nil {
-			return "", err
-		}
-		return "", &TypeError{Want: want, Got: k.String()}
+		// Not consumed: the decoder then reports the error at the start of
+		// the offending value rather than after it.
+		return "", &TypeError{Want: want, Got: kindName(k)}
 	default:
 		// Let the decoder report the syntax error with its offset.
 		_, err := dec.ReadToken()
 		if err == nil {
-			err = &TypeError{Want: want, Got: k.String()}
+			err = &TypeError{Want: want, Got: kindName(k)}
 		}
 		return "", err
 	}
+}
+
+// kindName names a JSON kind for error messages.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "invalid value"
 }
 
 // TypeError reports a JSON value of a kind no leniency rule accepts, e.g.
@@ -125,11 +143,11 @@ func readScalarText(dec *jsontext.Decoder, want string) (string, error) {
 // pointer and byte offset of the value (see [DecodeError]).
 type TypeError struct {
 	Want string // what the member should hold, e.g. "decimal value"
-	Got  string // the JSON kind found, e.g. "object"
+	Got  string // what was found, e.g. "object" or `string "maybe"`
 }
 
 func (e *TypeError) Error() string {
-	return fmt.Sprintf("want %s, got JSON %s", e.Want, e.Got)
+	return fmt.Sprintf("want %s, got %s", e.Want, e.Got)
 }
 
 // Number is an integer member that providers sometimes send as a string:
@@ -273,7 +291,7 @@ func (b *Bool) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	case "false", "no", "0", "none", "n":
 		*b = NewBool(false)
 	default:
-		return &TypeError{Want: "boolean", Got: fmt.Sprintf("%s %q", k, s)}
+		return &TypeError{Want: "boolean", Got: fmt.Sprintf("%s %q", kindName(k), s)}
 	}
 	return nil
 }
