@@ -20,6 +20,8 @@ const (
 	DefaultNegativeTTL = 30 * time.Second
 	DefaultMaxEntries  = 10000
 	DefaultMinRefresh  = 10 * time.Second
+	// DefaultFetchTimeout bounds one registry lookup made for the cache.
+	DefaultFetchTimeout = 20 * time.Second
 )
 
 // Cache keeps registry answers in process. Entries live for min(TTL, the
@@ -39,6 +41,9 @@ type Cache struct {
 	// that a stream of forged signatures cannot turn every message into a
 	// registry request. Negative means always drop.
 	MinRefresh time.Duration
+	// FetchTimeout bounds each lookup made on a miss; zero means
+	// DefaultFetchTimeout.
+	FetchTimeout time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
@@ -102,8 +107,11 @@ func (c *Cache) entry(ctx context.Context, q Query) (*cacheEntry, error) {
 			return e, nil
 		}
 		// The fetch is shared by every waiter, so one caller's cancellation
-		// must not fail the others; the HTTP client's timeout bounds it.
-		subs, err := c.Looker.Lookup(context.WithoutCancel(ctx), q)
+		// must not fail the others; FetchTimeout bounds it instead, so a
+		// hanging registry cannot hold the key's single flight forever.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), orDefault(c.FetchTimeout, DefaultFetchTimeout))
+		defer cancel()
+		subs, err := c.Looker.Lookup(fctx, q)
 		if err != nil {
 			return nil, err
 		}

@@ -242,3 +242,20 @@ func TestCacheInvalidate(t *testing.T) {
 		t.Fatal("MinRefresh < 0 should always drop, and only what exists")
 	}
 }
+
+// hangingLooker blocks until its context ends, like a registry that
+// accepts the connection and never answers.
+type hangingLooker struct{}
+
+func (hangingLooker) Lookup(ctx context.Context, _ Query) ([]Subscriber, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestCacheFetchTimeout(t *testing.T) {
+	c := &Cache{Looker: hangingLooker{}, FetchTimeout: 20 * time.Millisecond}
+	_, err := c.Lookup(context.Background(), Query{SubscriberID: "a"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the fetch to time out", err)
+	}
+}
