@@ -76,8 +76,8 @@ clock_skew: 45s
 		t.Fatal(err)
 	}
 	fromFile, err := Load(path, nil)
-	if err != nil || fromFile.BodyLimit != 1<<20 {
-		t.Fatalf("body_limit: 1MB read as %d (%v)", fromFile.BodyLimit, err)
+	if err != nil || fromFile.BodyLimit != 1<<20 || fromFile.ClockSkew != 45*time.Second {
+		t.Fatalf("file sizes/durations not read: body_limit %d, clock_skew %s (%v)", fromFile.BodyLimit, fromFile.ClockSkew, err)
 	}
 	c, err := Load(path, []string{
 		"SEEKER_LISTEN_CLIENT=127.0.0.1:9002",
@@ -91,7 +91,7 @@ clock_skew: 45s
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SubscriberID != "bap.example.org" || c.Listen.Network != "127.0.0.1:9001" || c.TTL["search"] != "PT5S" || c.ClockSkew != 45*time.Second {
+	if c.SubscriberID != "bap.example.org" || c.Listen.Network != "127.0.0.1:9001" || c.TTL["search"] != "PT5S" {
 		t.Fatalf("file values not applied: %+v", c)
 	}
 	if c.Listen.Client != "127.0.0.1:9002" || c.BodyLimit != 2<<20 || c.ClockSkew != 5*time.Second || !c.AllowPrivateFetch {
