@@ -75,6 +75,7 @@ func BenchmarkInsertInbound20KB(b *testing.B) {
 			}
 		})
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inserts/s")
+		b.ReportMetric(float64(s.w.writes.Load())/float64(s.w.commits.Load()), "writes/commit")
 	})
 	b.Run("Sequential", func(b *testing.B) {
 		s := benchStore(b)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -194,5 +196,33 @@ func TestPathWithSpacesAndPercent(t *testing.T) {
 	}
 	if v, n := versionOf(t, path); v != latestVersion() || n == 0 {
 		t.Fatalf("database not at %s: version %d", path, v)
+	}
+}
+
+// TestCloseCheckpointsWAL: with automatic checkpoints moved to the
+// checkpointer, Close must still fold the WAL into the database file, so a
+// copied or backed-up file is complete on its own.
+func TestCloseCheckpointsWAL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "seeker.db")
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := make([]byte, 64<<10)
+	for i := range 40 {
+		m := &store.Message{Direction: store.Inbound, Action: "on_search", MessageID: strconv.Itoa(i), Raw: body}
+		if _, err := s.InsertInbound(t.Context(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		t.Fatalf("WAL holds %d bytes after Close", fi.Size())
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() < 40*64<<10 {
+		t.Fatalf("database file after Close: %v, %v; want the 2.5 MB written", fi, err)
 	}
 }

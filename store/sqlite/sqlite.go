@@ -33,6 +33,7 @@ type Store struct {
 	wdb    *sql.DB
 	rdb    *sql.DB
 	w      *writer
+	ckpt   *checkpointer
 	reads  readStmts
 	filter filterStmts
 
@@ -52,7 +53,7 @@ const pragmas = "_busy_timeout=10000&_pragma=temp_store(MEMORY)&_journal_mode=WA
 // callbacks is 5 MB) so that nothing spills to the WAL before COMMIT; each
 // reader needs far less.
 const (
-	writerPragmas = "&_pragma=cache_size(-65536)"
+	writerPragmas = "&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)"
 	readerPragmas = "&_pragma=cache_size(-16384)&_query_only=1"
 )
 
@@ -111,7 +112,17 @@ func (s *Store) init(ctx context.Context, base string) error {
 		_ = conn.Close()
 		return fmt.Errorf("sqlite: preparing statements: %w", err)
 	}
-	s.w = newWriter(wc)
+	// The checkpointer's connection comes from the writer's pool so that it
+	// shares its settings; the pool must then allow two connections.
+	s.wdb.SetMaxOpenConns(2)
+	s.wdb.SetMaxIdleConns(2)
+	cc, err := s.wdb.Conn(ctx)
+	if err != nil {
+		_ = conn.Close()
+		return fmt.Errorf("sqlite: opening %s: %w", s.path, err)
+	}
+	s.ckpt = newCheckpointer(cc)
+	s.w = newWriter(wc, s.ckpt.committed)
 
 	s.rdb, err = sql.Open("sqlite", base+readerPragmas)
 	if err != nil {
@@ -159,6 +170,9 @@ func (s *Store) closeAll() error {
 	if s.w != nil {
 		s.w.close()
 		errs = append(errs, s.w.conn.conn.Close())
+	}
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.close())
 	}
 	s.filter.close()
 	if s.rdb != nil {

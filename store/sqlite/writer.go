@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync/atomic"
 )
 
 // ErrClosed is returned by writes on a closed store.
@@ -34,15 +35,23 @@ type writer struct {
 	closing chan struct{}
 	stopped chan struct{}
 	conn    *writeConn
+	// afterCommit runs after each successful commit (wakes the
+	// checkpointer); it must not block.
+	afterCommit func()
+
+	// commits and writes count transactions and the writes they carried;
+	// their ratio is the group-commit factor that benchmarks report.
+	commits, writes atomic.Int64
 }
 
-func newWriter(conn *writeConn) *writer {
+func newWriter(conn *writeConn, afterCommit func()) *writer {
 	w := &writer{
 		ops:     make(chan *writeOp), // unbuffered: a write is accepted only by a running writer
 		closing: make(chan struct{}),
 		stopped: make(chan struct{}),
 		conn:    conn,
 	}
+	w.afterCommit = afterCommit
 	go w.run()
 	return w
 }
@@ -105,6 +114,8 @@ func (w *writer) commit(batch []*writeOp) {
 	if len(live) == 0 {
 		return
 	}
+	w.commits.Add(1)
+	w.writes.Add(int64(len(live)))
 	err := w.tx(func() error {
 		for _, op := range live {
 			if err := op.fn(w.conn); err != nil {
@@ -140,6 +151,7 @@ func (w *writer) tx(fn func() error) error {
 		_, _ = w.conn.conn.ExecContext(ctx, "ROLLBACK")
 		return err
 	}
+	w.afterCommit()
 	return nil
 }
 
