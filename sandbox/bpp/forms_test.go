@@ -347,6 +347,7 @@ func FuzzDecodeOrder(f *testing.F) {
 		`{"order":{"items":[{"id":"a"}],"fullfillments":[{"id":"1"}],"payment":{"params":{"bank_code":"X"}}}}`,
 		`{"order":{"provider":{"id":7},"items":[{"id":"b","quantity":{"selected":{"count":"2"}}}]}}`,
 		`{}`,
+		`{"order":{"id":"o","fulfillments":[{"time":{"range":{"start":"2023-02-20T23:23:16","end":"2023-02-21T01:23:16"}}}]}}`,
 	} {
 		f.Add(s)
 	}
@@ -364,6 +365,9 @@ func FuzzDecodeOrder(f *testing.F) {
 		}
 		if _, err := beckn.Marshal(o); err != nil {
 			t.Fatalf("a decoded order does not encode again: %v", err)
+		}
+		if start, end, ok := newSlot(jsontext.Value(msg)); ok && !end.After(start) {
+			t.Fatalf("newSlot accepted a slot that ends before it starts: %v %v", start, end)
 		}
 	})
 }
