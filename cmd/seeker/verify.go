@@ -23,7 +23,7 @@ const (
 )
 
 func newVerifyCmd() *cobra.Command {
-	var pubArg, headerArg, headerFile, subscriber string
+	var pubArg, headerArg, headerFile, subscriber, senderDigest string
 	var at int64
 	var skew time.Duration
 	cmd := &cobra.Command{
@@ -106,8 +106,7 @@ Exit status: 0 valid, 1 invalid, 2 unreadable input or usage error.`,
 			case errors.As(err, &ve):
 				fmt.Fprintf(w, "INVALID at step %q: %s\n", ve.Step, ve.Reason)
 				if ve.Step == signing.StepSignature {
-					fmt.Fprintln(w, "  If the sender's digest differs from the one above, the body was changed on the way")
-					fmt.Fprintln(w, "  (re-serialised, pretty-printed, newline added); if it is the same, the key is wrong.")
+					explainSignatureFailure(w, senderDigest, digest)
 				}
 			default:
 				fmt.Fprintf(w, "INVALID: %v\n", err)
@@ -120,10 +119,35 @@ Exit status: 0 valid, 1 invalid, 2 unreadable input or usage error.`,
 	f.StringVar(&headerArg, "header", "", "the signature header value (the \"Authorization:\" name is optional)")
 	f.StringVar(&headerFile, "header-file", "", "read the signature header value from `FILE`")
 	f.StringVar(&subscriber, "subscriber", "", "require the keyId's subscriber to be `S` (e.g. the bpp_id of a callback)")
+	f.StringVar(&senderDigest, "sender-digest", "", "the digest the sender computed (from its logs), to tell an altered body from a wrong key")
 	f.Int64Var(&at, "at", 0, "judge the created/expires window as of these Unix seconds instead of now")
 	f.DurationVar(&skew, "skew", signing.DefaultSkew, "how far created may be in the future (0: no tolerance)")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return exitWith(verifyBadInput, err) })
 	return cmd
+}
+
+// explainSignatureFailure tells an altered body from a wrong key when the
+// sender's digest is known: the receiver alone cannot, because no Digest
+// header travels with a Beckn message.
+func explainSignatureFailure(w io.Writer, senderDigest, digest string) {
+	if senderDigest == "" {
+		fmt.Fprintln(w, "  If the sender's digest differs from the one above, the body was changed on the way")
+		fmt.Fprintln(w, "  (re-serialised, pretty-printed, newline added); if it is the same, the key is wrong.")
+		fmt.Fprintln(w, "  Pass it with --sender-digest to have this checked.")
+		return
+	}
+	sd := strings.TrimSpace(senderDigest)
+	if !strings.HasPrefix(sd, signing.DigestPrefix) {
+		sd = signing.DigestPrefix + sd
+	}
+	if sd != digest {
+		fmt.Fprintf(w, "  digest mismatch: the sender signed %s\n", sd)
+		fmt.Fprintf(w, "                   this body digests to %s\n", digest)
+		fmt.Fprintln(w, "  The body was changed between signing and here (re-serialised, pretty-printed, newline added).")
+		return
+	}
+	fmt.Fprintln(w, "  The digests agree, so the body is intact: the signature was made with another key")
+	fmt.Fprintln(w, "  than this public key (or over other created/expires values).")
 }
 
 // headerValue returns the header value given inline or in a file, without
