@@ -299,3 +299,31 @@ func TestFormResponse(t *testing.T) {
 		t.Error("HTML must not parse as a FormResponse")
 	}
 }
+
+func TestLenientPlainStrings(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"numeric id", `{"id":471}`, `{"id":"471"}`},
+		{"numeric ids in a list", `{"category_ids":[1,"2",3.5]}`, `{"category_ids":["1","2","3.5"]}`},
+		{"numeric and boolean codes", `{"descriptor":{"code":7,"name":true}}`, `{"descriptor":{"name":"true","code":"7"}}`},
+		{"inside a custom decoder", `{"tags":[{"descriptor":{"code":5},"list":[{"descriptor":{"code":6},"value":1}]}]}`,
+			`{"tags":[{"descriptor":{"code":"5"},"list":[{"descriptor":{"code":"6"},"value":"1"}]}]}`},
+		{"null leaves it empty", `{"id":null}`, `{}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, got := decodeEncode[Item](t, tt.in); got != tt.want {
+				t.Fatalf("encoded %s, want %s", got, tt.want)
+			}
+		})
+	}
+	var it Item
+	err := Unmarshal([]byte(`{"id":{"a":1}}`), &it)
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Pointer != "/id" {
+		t.Fatalf("an object for a string must fail at /id, got %v", err)
+	}
+	c, err := PeekContext([]byte(`{"context":{"bpp_id":12,"action":"on_status"}}`))
+	if err != nil || c.BppID != "12" {
+		t.Fatalf("PeekContext: %+v %v", c, err)
+	}
+}
