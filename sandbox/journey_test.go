@@ -14,6 +14,7 @@ import (
 
 	"github.com/onest-seeker/seeker/beckn"
 	"github.com/onest-seeker/seeker/sandbox"
+	"github.com/onest-seeker/seeker/sandbox/bpp"
 	"github.com/onest-seeker/seeker/sandbox/testbap"
 )
 
@@ -381,14 +382,12 @@ func runJourney(t *testing.T, n *sandbox.Network, bap *testbap.BAP, j journey) {
 	if len(reasons.CancellationReasons) == 0 {
 		t.Fatalf("no cancellation reasons")
 	}
-	// Cancel a second, fresh order (the first may have completed already).
-	r.txn = beckn.NewUUID()
-	delete(order, "fulfillments")
-	conf2 := reply[beckn.OrderMessage](r, r.send("confirm", map[string]any{"order": order}), "on_confirm")
-	can := reply[beckn.OrderMessage](r, r.send("cancel", map[string]any{"order_id": conf2.Order.ID,
+	// Cancel an order the reference provider seeded at start (it has no
+	// timeline, so it cannot complete before the cancel arrives).
+	can := reply[beckn.OrderMessage](r, r.send("cancel", map[string]any{"order_id": bpp.RefOrderCancel,
 		"cancellation_reason_id": reasons.CancellationReasons[0].ID}), "on_cancel")
-	if can.Order.Status != "CANCELLED" {
-		t.Errorf("on_cancel: status %q, want CANCELLED", can.Order.Status)
+	if can.Order.Status != "CANCELLED" || can.Order.Cancellation == nil {
+		t.Errorf("on_cancel: status %q, want CANCELLED with the cancellation", can.Order.Status)
 	}
 }
 
