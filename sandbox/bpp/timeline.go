@@ -97,19 +97,23 @@ func (b *BPP) startTimeline(a *application) {
 	for _, st := range timelines[b.cfg.Domain] {
 		at += st.after
 		step := st
-		b.after(b.scaled(at), func() {
-			b.mu.Lock()
-			if a.Status != "ACTIVE" {
-				b.mu.Unlock()
-				return
-			}
-			step.apply(b, a, b.now())
-			msg := beckn.OrderMessage{Order: b.renderOrder(a, nil)}
-			to, ok := a.Ctx, a.HasCtx
-			b.mu.Unlock()
-			b.unsolicited(to, ok, step.action, msg)
-		})
+		b.after(b.scaled(at), func() { b.runStep(a, step) })
 	}
+}
+
+// runStep applies one timeline step and tells the BAP, unless the order
+// stopped being active (cancelled, completed) in the meantime.
+func (b *BPP) runStep(a *application, step timelineStep) {
+	b.mu.Lock()
+	if a.Status != "ACTIVE" {
+		b.mu.Unlock()
+		return
+	}
+	step.apply(b, a, b.now())
+	msg := beckn.OrderMessage{Order: b.renderOrder(a, nil)}
+	to, ok := a.Ctx, a.HasCtx
+	b.mu.Unlock()
+	b.unsolicited(to, ok, step.action, msg)
 }
 
 // newSlot reads the new session time of an expert-connect update from
