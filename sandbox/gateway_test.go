@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -328,4 +329,89 @@ func TestParseRelayMode(t *testing.T) {
 	if _, err := ParseRelayMode("bg"); err == nil || !strings.Contains(err.Error(), "direct") {
 		t.Errorf("ParseRelayMode(bg) err = %v", err)
 	}
+}
+
+// TestGatewayAcksAtOnceWithBoundedConcurrency: the BAP's ACK does not wait
+// for BPPs (they are all stalled when it arrives), at most Concurrency
+// forwards run at once, and a stalled BPP costs one ForwardTimeout, after
+// which the delivery records the failure.
+func TestGatewayAcksAtOnceWithBoundedConcurrency(t *testing.T) {
+	reg, regSrv := newTestRegistry(t, "")
+	gwID := DeriveIdentity(14, "gateway.test")
+	counter := &countingTransport{next: http.DefaultTransport}
+	gw, err := NewGateway(GatewayOptions{Identity: gwID, Registry: &registry.Client{BaseURL: regSrv.URL}, Concurrency: 2,
+		ForwardTimeout: 300 * time.Millisecond, HTTPClient: &http.Client{Transport: counter, Timeout: 300 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gwSrv := httptest.NewServer(gw.Handler())
+	defer func() { gwSrv.Close(); gw.Close() }()
+	release := make(chan struct{})
+	stall := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer stall.Close()
+	defer close(release)
+	recs := []registry.Subscriber{gwID.Record(registry.TypeBG, "onest:expert-connect", gwSrv.URL, time.Now())}
+	bapID := DeriveIdentity(14, "bap.test")
+	recs = append(recs, bapID.Record(registry.TypeBAP, "onest:expert-connect", "http://127.0.0.1:9", time.Now()))
+	for i := 0; i < 5; i++ {
+		recs = append(recs, DeriveIdentity(14, fmt.Sprintf("ec-%d.test", i)).Record(registry.TypeBPP, "onest:expert-connect", stall.URL, time.Now()))
+	}
+	if _, err := reg.Put(recs...); err != nil {
+		t.Fatal(err)
+	}
+	body := searchBody("bap.test", "http://127.0.0.1:9", "onest:expert-connect", "")
+	resp, b := post(t, gwSrv.URL+"/search", body, signed(bapID.Signer(), body))
+	if resp.StatusCode != 200 || !strings.Contains(b, `"ACK"`) {
+		t.Fatalf("search: HTTP %d %s", resp.StatusCode, b)
+	}
+	// Every BPP stalls until release, yet the BAP already has its ACK. Now
+	// wait for all five forwards (each attempted twice) to time out.
+	deadline := time.Now().Add(40 * time.Second)
+	for len(gw.Deliveries("")) < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of 5 deliveries finished", len(gw.Deliveries("")))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if max, total := counter.stats(); max != 2 || total != 10 {
+		t.Fatalf("forwards: at most %d at once, %d in all; want the Concurrency bound 2 and 10 (5 BPPs, one retry each)", max, total)
+	}
+	for _, d := range gw.Deliveries("") {
+		if d.Error == "" || d.Status != 0 {
+			t.Fatalf("delivery to a stalled BPP %+v: want a timeout error", d)
+		}
+	}
+}
+
+// countingTransport records how many requests are in flight through it.
+type countingTransport struct {
+	next                  http.RoundTripper
+	mu                    sync.Mutex
+	inFlight, peak, total int
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.inFlight++
+	c.total++
+	c.peak = max(c.peak, c.inFlight)
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.inFlight--
+		c.mu.Unlock()
+	}()
+	return c.next.RoundTrip(r)
+}
+
+func (c *countingTransport) stats() (peak, total int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.peak, c.total
 }

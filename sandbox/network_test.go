@@ -112,6 +112,15 @@ func TestStartDirectNetwork(t *testing.T) {
 		t.Fatalf("testbap.ReadNetwork(describe file) = %+v, %v", nw, err)
 	}
 
+	// The telemetry sink of the network takes ONEST batches at the
+	// described URL and keeps them for the test.
+	if code, b := postJSON(t, d.Telemetry, batchBody(t, "b1", spanEvent("search", "txn-net")), nil); code != 200 {
+		t.Fatalf("telemetry ingest at %s: %d %s", d.Telemetry, code, b)
+	}
+	if ev := n.Telemetry().Events(TelemetryFilter{TraceID: "txn-net"}); len(ev) != 1 {
+		t.Fatalf("telemetry events after ingest: %+v", ev)
+	}
+
 	bap := joinBAP(t, ctx, d, testbap.Options{})
 
 	// Learning: both providers answer the BAP directly.
