@@ -4,7 +4,11 @@ go 1.26.8
 
 require github.com/spf13/cobra v1.10.2
 
-require golang.org/x/net v0.62.0 // indirect
+require (
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
+	github.com/oasisprotocol/curve25519-voi v0.0.0-20230904125328-1f23a7beb09a // indirect
+	golang.org/x/net v0.62.0 // indirect
+)
 
 require (
 	github.com/dustin/go-humanize v1.1.0 // indirect
