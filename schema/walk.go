@@ -197,6 +197,7 @@ func (w *walker) walk(i int32, ty *typ) {
 			w.typeError(i, ty)
 			return
 		}
+		w.checkDuplicates(i)
 		for c := n.first; c >= 0; c = w.t.nodes[c].next {
 			w.push(c)
 			w.walk(c, ty.elem)
@@ -219,6 +220,7 @@ func (w *walker) walk(i int32, ty *typ) {
 			w.typeError(i, ty)
 			return
 		}
+		w.checkDuplicates(i)
 		for c := n.first; c >= 0; c = w.t.nodes[c].next {
 			var mt *typ
 			if w.t.nodes[c].keyEsc {
@@ -302,7 +304,7 @@ func (w *walker) typeError(i int32, ty *typ) {
 	case n.kind == kNull:
 		msg = fmt.Sprintf("is null but core 1.1.0 wants %s: give it a value or leave the member out.", ty.describe())
 	case n.kind == kObject && ty.kind == tArray:
-		msg = fmt.Sprintf("is an object but core 1.1.0 wants an array: wrap it in [ ].")
+		msg = "is an object but core 1.1.0 wants an array: wrap it in [ ]."
 	default:
 		msg = fmt.Sprintf("is %s (%s) but core 1.1.0 wants %s.", article(n.kind), w.show(i), ty.describe())
 	}
@@ -375,4 +377,50 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// checkDuplicates reports members that appear twice in object i. JSON
+// parsers disagree on them (encoding/json keeps the last, the rules here
+// read the first, encoding/json/v2 refuses the document), so a message with
+// duplicates means different things to different receivers.
+func (w *walker) checkDuplicates(i int32) {
+	t := w.t
+	count := 0
+	for c := t.nodes[i].first; c >= 0; c = t.nodes[c].next {
+		count++
+	}
+	if count < 2 {
+		return
+	}
+	report := func(c int32) {
+		w.push(c)
+		w.here("json.duplicate-member", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+			"%s appears more than once in this object; receivers disagree on which value counts. Send it once.", t.key(c)))
+		w.pop()
+	}
+	same := func(c, d int32) bool {
+		if !t.nodes[c].keyEsc && !t.nodes[d].keyEsc {
+			return string(t.rawKey(c)) == string(t.rawKey(d))
+		}
+		return t.key(c) == t.key(d)
+	}
+	if count <= 32 { // typical Beckn objects: compare pairs, no allocation
+		for c := t.nodes[i].first; c >= 0; c = t.nodes[c].next {
+			for d := t.nodes[i].first; d != c; d = t.nodes[d].next {
+				if same(c, d) {
+					report(c)
+					break
+				}
+			}
+		}
+		return
+	}
+	seen := make(map[string]bool, count)
+	for c := t.nodes[i].first; c >= 0; c = t.nodes[c].next {
+		k := t.key(c)
+		if seen[k] {
+			report(c)
+		}
+		seen[k] = true
+	}
 }
