@@ -14,30 +14,12 @@ import (
 // carry duplicate keys and invalid UTF-8 (copy-pasted Postman payloads);
 // neither must make Seeker drop a provider's answer. With duplicates the
 // last value wins, as in most JSON libraries the senders use.
-//
-// Every plain string member also accepts a JSON number or boolean, kept as
-// its literal text ("id": 471 → "471"): BPPs written in JavaScript send
-// numeric ids and codes, and one such value must not cost the whole
-// message. Strings take the library's fast path; only the rare non-string
-// goes through lenientString.
+// The decode-wide leniency rules (lenientUnmarshalers) ride along.
 var decodeOptions = json.JoinOptions(
 	jsontext.AllowDuplicateNames(true),
 	jsontext.AllowInvalidUTF8(true),
-	json.WithUnmarshalers(json.UnmarshalFromFunc(lenientString)),
+	json.WithUnmarshalers(lenientUnmarshalers),
 )
-
-func lenientString(dec *jsontext.Decoder, s *string) error {
-	switch dec.PeekKind() {
-	case '0', 't', 'f':
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return err
-		}
-		*s = tok.String()
-		return nil
-	}
-	return errors.ErrUnsupported // the default string decoding applies
-}
 
 // encodeOptions make re-encoding of leniently decoded values possible (raw
 // unknown members may hold duplicate names or invalid UTF-8) and map order

@@ -235,7 +235,8 @@ func TestPeekContext(t *testing.T) {
 
 // FuzzDecodeEnvelope: decoding any input, then its typed message, then
 // re-encoding never panics; an input that decodes re-encodes to JSON that
-// decodes again to the same context.
+// decodes again to the same context, and the strict encoding of a typed
+// message is stable under another decode/encode.
 func FuzzDecodeEnvelope(f *testing.F) {
 	for _, s := range []string{
 		onSearchSmall,
@@ -261,8 +262,19 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		}
 		if msg := MessageFor(env.Context.Action); msg != nil {
 			if err := env.DecodeMessage(msg); err == nil {
-				if _, err := Marshal(msg); err != nil {
+				out1, err := Marshal(msg)
+				if err != nil {
 					t.Fatalf("typed message decoded but does not re-encode: %v", err)
+				}
+				// Strict output is a fixed point: decoding it again and
+				// re-encoding gives the same bytes.
+				again := MessageFor(env.Context.Action)
+				if err := Unmarshal(out1, again); err != nil {
+					t.Fatalf("re-encoded message does not decode: %v\n%s", err, out1)
+				}
+				out2, err := Marshal(again)
+				if err != nil || !bytes.Equal(out1, out2) {
+					t.Fatalf("re-encoding is not stable (%v):\n%s\n%s", err, out1, out2)
 				}
 			} else {
 				var de *DecodeError

@@ -258,6 +258,14 @@ func checkRoundTrip(t *testing.T, rel string, body []byte) {
 			t.Fatalf("Marshal message: %v", err)
 		}
 		out.Message = enc
+		// The strict encoding is a fixed point of decode/encode.
+		again := MessageFor(action)
+		if err := Unmarshal(enc, again); err != nil {
+			t.Fatalf("re-encoded message does not decode: %v", err)
+		}
+		if enc2, err := Marshal(again); err != nil || string(enc2) != string(enc) {
+			t.Fatalf("second re-encoding differs (%v)", err)
+		}
 	}
 	got, err := Marshal(&out)
 	if err != nil {

@@ -308,6 +308,11 @@ func TestLenientPlainStrings(t *testing.T) {
 		{"inside a custom decoder", `{"tags":[{"descriptor":{"code":5},"list":[{"descriptor":{"code":6},"value":1}]}]}`,
 			`{"tags":[{"descriptor":{"code":"5"},"list":[{"descriptor":{"code":"6"},"value":"1"}]}]}`},
 		{"null leaves it empty", `{"id":null}`, `{}`},
+		{"one id where a list is due", `{"fulfillment_ids":"f1","location_ids":7}`, `{"fulfillment_ids":["f1"],"location_ids":["7"]}`},
+		{"one object where a list is due", `{"add_ons":{"id":"a"},"cancellation_terms":{"reason_required":true}}`,
+			`{"add_ons":[{"id":"a"}],"cancellation_terms":[{"reason_required":true}]}`},
+		{"one image URL where a list is due", `{"descriptor":{"images":"https://i/1.png","media":{"url":"https://m"}}}`,
+			`{"descriptor":{"media":[{"url":"https://m"}],"images":[{"url":"https://i/1.png"}]}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -321,6 +326,13 @@ func TestLenientPlainStrings(t *testing.T) {
 	var de *DecodeError
 	if !errors.As(err, &de) || de.Pointer != "/id" {
 		t.Fatalf("an object for a string must fail at /id, got %v", err)
+	}
+	var o Order
+	if err := Unmarshal([]byte(`{"fulfillments":{"id":"f1"},"payments":{"id":"p"},"provider":{"locations":{"id":"L"}}}`), &o); err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Fulfillments) != 1 || o.Fulfillments[0].ID != "f1" || len(o.Payments) != 1 || o.Provider.Locations[0].ID != "L" {
+		t.Fatalf("order %+v", o)
 	}
 	c, err := PeekContext([]byte(`{"context":{"bpp_id":12,"action":"on_status"}}`))
 	if err != nil || c.BppID != "12" {
