@@ -5,12 +5,14 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -279,12 +281,57 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	if _, err := n.registry.Put(recs...); err != nil {
 		return nil, fmt.Errorf("registering the network's participants: %w", err)
 	}
+	if err := n.forgetStaleParticipants(recs); err != nil {
+		return nil, err
+	}
 	if err := n.waitReady(ctx); err != nil {
 		return nil, err
 	}
 	ok = true
 	n.log.Info("sandbox network ready", "registry", n.regURL, "gateway", n.gwURL, "telemetry", n.telURL, "bpps", len(n.bpps), "relay", opts.Relay)
 	return n, nil
+}
+
+// forgetStaleParticipants removes, from a persistent registry, the records
+// an earlier run of the network registered for participants this run does
+// not have (a BPP dropped from the configuration), and records the current
+// set for the next run. Without it the gateway would keep fanning searches
+// out to ports nobody listens on. Records the network did not create
+// (integrators' BAPs and BPPs) are never touched.
+func (n *Network) forgetStaleParticipants(recs []registry.Subscriber) error {
+	if n.opts.StateDir == "" {
+		return nil
+	}
+	path := filepath.Join(n.opts.StateDir, "participants.json")
+	current := map[string]bool{}
+	var ids []string
+	for _, r := range recs {
+		if !current[r.SubscriberID] {
+			current[r.SubscriberID] = true
+			ids = append(ids, r.SubscriberID)
+		}
+	}
+	if b, err := os.ReadFile(path); err == nil {
+		var before []string
+		if err := json.Unmarshal(b, &before); err != nil {
+			return fmt.Errorf("%s is damaged (delete it): %w", path, err)
+		}
+		for _, id := range before {
+			if !current[id] {
+				if _, err := n.registry.Delete(id, ""); err != nil {
+					return err
+				}
+				n.log.Info("removed a participant of an earlier run from the registry", "subscriber_id", id)
+			}
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, b)
 }
 
 // resolveBPPs normalises domains and fills default subscriber ids.

@@ -270,11 +270,12 @@ func TestFixedPortsAndStateSurviveRestart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	defer cancel()
 	state := t.TempDir()
-	opts := Options{BPPs: []BPPSpec{{Domain: beckn.DomainWork}}, StateDir: state, Seed: 3}
+	opts := Options{BPPs: []BPPSpec{{Domain: beckn.DomainWork}}, StateDir: state, Seed: 3,
+		ExtraBPPs: []BPPSpec{{SubscriberID: "dropped" + IDSuffix, Domain: beckn.DomainWork}}}
 	var n *Network
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		opts.BasePort = freeBase(t, 1)
+		opts.BasePort = freeBase(t, 2)
 		if n, err = Start(ctx, opts); err == nil || !errors.Is(err, syscall.EADDRINUSE) {
 			break
 		}
@@ -296,8 +297,16 @@ func TestFixedPortsAndStateSurviveRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Restart on ephemeral ports without the extra BPP.
+	opts.BasePort, opts.ExtraBPPs = 0, nil
 	n2 := startNetwork(t, ctx, opts)
 	d2 := n2.Description()
+	if len(d2.Participants) != 2 || d2.Participants[1].URL == d.Participants[1].URL {
+		t.Fatalf("after the restart: %+v", d2.Participants)
+	}
+	if recs, err := (&registry.Client{BaseURL: d2.Registry}).Lookup(ctx, registry.Query{Type: "BPP"}); err != nil || len(recs) != 1 || recs[0].URL != d2.Participants[1].URL {
+		t.Fatalf("BPPs in the registry after the restart: %+v, %v; want only the running one, at its new URL", recs, err)
+	}
 	if d2.Participants[1].SigningPublicKey != d.Participants[1].SigningPublicKey {
 		t.Fatalf("the same seed gave the BPP another key after a restart")
 	}
