@@ -1,7 +1,5 @@
 package beckn
 
-import "strings"
-
 // expectedAfterRoundTrip rewrites a parsed original body into the shape the
 // strict encoder must produce from it. Each rule is a leniency of the
 // decoder; every value of the original must still be present after the
@@ -194,10 +192,4 @@ func flattenArray(arr jArray) jArray {
 		}
 	}
 	return out
-}
-
-// isDocFile reports files of the fixtures folder that are documentation,
-// not Beckn bodies.
-func isDocFile(name string) bool {
-	return strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".html")
 }
