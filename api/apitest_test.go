@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -216,6 +217,26 @@ func (h *harness) serveBPP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// sent returns the requests the provider received on path, one per message
+// id. The engine's outbox may repeat a request (at least once delivery);
+// what the client API controls is how many distinct requests it sends.
+func (h *harness) sent(path string) []received {
+	h.t.Helper()
+	seen := map[string]bool{}
+	var out []received
+	for _, r := range h.requests(path) {
+		env, err := beckn.Decode(r.body)
+		if err != nil {
+			h.t.Fatalf("the provider got an undecodable %s: %v", r.path, err)
+		}
+		if !seen[env.Context.MessageID] {
+			seen[env.Context.MessageID] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // requests returns what the provider received on path ("" for all).
 func (h *harness) requests(path string) []received {
 	h.mu.Lock()
@@ -258,11 +279,19 @@ func (h *harness) callback(req []byte, unsolicitedAction, message string) []byte
 // side; the BAP must ACK it.
 func (h *harness) deliver(body []byte) {
 	h.t.Helper()
+	if err := h.post(body); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// post is deliver for goroutines other than the test's, which must not
+// call Fatal.
+func (h *harness) post(body []byte) error {
 	var env struct {
 		Context beckn.Context `json:"context"`
 	}
 	if err := beckn.Unmarshal(body, &env); err != nil {
-		h.t.Fatal(err)
+		return err
 	}
 	req, _ := http.NewRequest(http.MethodPost, h.netSrv.URL+"/"+env.Context.Action, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -270,13 +299,14 @@ func (h *harness) deliver(body []byte) {
 	req.Header.Set(signing.HeaderAuthorization, h.bpp.Signer().Sign(body, now.Add(-time.Second), now.Add(time.Minute)))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.t.Fatal(err)
+		return err
 	}
 	defer resp.Body.Close()
 	ack, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(ack), `"ACK"`) {
-		h.t.Fatalf("BAP answered the %s callback %d %s, want an ACK", env.Context.Action, resp.StatusCode, ack)
+		return fmt.Errorf("BAP answered the %s callback %d %s, want an ACK", env.Context.Action, resp.StatusCode, ack)
 	}
+	return nil
 }
 
 // call makes a client API request with an API key (none when key is "")
@@ -353,12 +383,12 @@ const intent = `{"item":{"descriptor":{"name":"python"}}}`
 // the provider received.
 func (h *harness) search(key string) (sentAnswer, []byte) {
 	h.t.Helper()
-	before := len(h.requests("/search"))
+	before := len(h.sent("/search"))
 	status, _, b := h.call("POST", "/v1/search", key, `{"domain":"`+domain+`","intent":`+intent+`}`)
 	if status != http.StatusAccepted {
 		h.t.Fatalf("POST /v1/search answered %d %s, want 202", status, b)
 	}
-	got := h.requests("/search")
+	got := h.sent("/search")
 	if len(got) != before+1 {
 		h.t.Fatalf("the provider got %d searches, want %d", len(got), before+1)
 	}
