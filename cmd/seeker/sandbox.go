@@ -162,7 +162,11 @@ func printSandbox(w io.Writer, d sandbox.Description, took time.Duration) {
 			ref += "  [faults: " + p.Faults + "]"
 		}
 		fmt.Fprintf(w, "    %-3s %-32s %s%s\n", p.Type, p.SubscriberID, p.URL, ref)
-		fmt.Fprintf(w, "        domains %s\n", strings.Join(p.Domains, ", "))
+		name := ""
+		if p.Name != "" {
+			name = "  (" + p.Name + ")"
+		}
+		fmt.Fprintf(w, "        domains %s%s\n", strings.Join(p.Domains, ", "), name)
 		fmt.Fprintf(w, "        unique_key_id %s\n", p.UniqueKeyID)
 		fmt.Fprintf(w, "        signing_public_key %s  encr_public_key %s\n", p.SigningPublicKey, p.EncrPublicKey)
 	}
