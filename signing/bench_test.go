@@ -2,6 +2,7 @@ package signing
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"testing"
 	"time"
 )
@@ -96,4 +97,30 @@ func TestSignAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(20, func() { _ = s.SignUnix(body, vectorACreated, vectorAExpires) }); n > 1 {
 		t.Fatalf("Sign allocates %v times per call; want at most 1", n)
 	}
+}
+
+// BenchmarkEd25519Verify compares the primitive alone: crypto/ed25519 and
+// the curve25519-voi path Verify uses.
+func BenchmarkEd25519Verify(b *testing.B) {
+	key, err := ParsePrivateKey(vectorAPriv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pub := key.Public().(ed25519.PublicKey)
+	msg := []byte(SigningString(vectorACreated, vectorAExpires, vectorDigest))
+	sig := ed25519.Sign(key, msg)
+	b.Run("stdlib", func(b *testing.B) {
+		for b.Loop() {
+			if !ed25519.Verify(pub, msg, sig) {
+				b.Fatal("invalid")
+			}
+		}
+	})
+	b.Run("voi", func(b *testing.B) {
+		for b.Loop() {
+			if !verifyEd25519(pub, msg, sig) {
+				b.Fatal("invalid")
+			}
+		}
+	})
 }

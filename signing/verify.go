@@ -96,7 +96,7 @@ func (v Verifier) Verify(body []byte, h Header, pub ed25519.PublicKey) error {
 	}
 	var buf [256]byte
 	msg := appendSigningStringFor(buf[:0], h.Created, h.Expires, body)
-	if !ed25519.Verify(pub, msg, h.Signature) {
+	if !verifyEd25519(pub, msg, h.Signature) {
 		digest := string(msg[len(msg)-digestLen:])
 		return &VerifyError{Step: StepSignature, KeyID: h.KeyID, Digest: digest, SigningString: string(msg),
 			Reason: fmt.Sprintf("invalid for this key (wrong key or altered body); the body received digests to %s", digest)}
