@@ -392,18 +392,25 @@ func (b *BPP) cancelOrder(ctx beckn.Context, m *beckn.CancelMessage) []outbound 
 			note = firstNonBlank(m.Descriptor.ShortDesc, m.Descriptor.Name, m.Descriptor.LongDesc)
 		}
 		a.Status = "CANCELLED"
-		a.setState(cancelledState(b.cfg.Domain), now)
+		if st := cancelledState(b.cfg.Domain); st != "" {
+			a.setState(st, now)
+		}
+		a.UpdatedAt = now
 		a.Cancel = &cancellation{ReasonID: rid, Note: note, At: now}
 	}
 	return []outbound{{Action: cb, Message: beckn.OrderMessage{Order: b.renderOrder(a, nil)}}}
 }
 
-// rate records ratings and answers with the feedback form.
+// rate records ratings and answers with the feedback form. Errors keep an
+// (empty) message: core 1.1.0 requires one in on_rating.
 func (b *BPP) rate(ctx beckn.Context, rs []beckn.Rating) []outbound {
 	const cb = "on_rating"
+	errCallback := func(action, code, path, msg string) []outbound {
+		return []outbound{{Action: action, Message: beckn.FeedbackMessage{}, Error: beckn.NewError(code, path, msg)}}
+	}
 	for i, r := range rs {
 		path := fmt.Sprintf("message.ratings[%d]", i)
-		if !containsFold(ratingCategories[b.cfg.Domain], r.RatingCategory) {
+		if !acceptsRatingCategory(b.cfg.Domain, r.RatingCategory) {
 			return errCallback(cb, beckn.CodeUnsupportedRatingCategory, path+".rating_category",
 				fmt.Sprintf("%q is not a rating category here (%s)", r.RatingCategory, strings.Join(ratingCategories[b.cfg.Domain], ", ")))
 		}

@@ -191,7 +191,7 @@ var stateNames = map[string]string{
 	"APPLICATION-FILLED": "Application filled", "APPLICATION-SUBMITTED": "Application submitted",
 	"APPLICATION-APPROVED": "Application approved", "APPLICATION-REJECTED": "Application rejected",
 	"AMOUNT-DISBURSED": "Amount disbursed", "ASSESSMENT-IN-PROGRESS": "Shortlisted: assessment in progress",
-	"OFFER-EXTENDED": "Offer extended", "APPLICATION-WITHDRAWN": "Application withdrawn",
+	"OFFER-EXTENDED": "Offer extended",
 	"CANCELLED": "Cancelled", "SCHEDULED": "Session scheduled", "RESCHEDULED": "Session rescheduled",
 }
 

@@ -52,7 +52,7 @@ func (c *customer) merge(f *beckn.Fulfillment) {
 		set(&c.Name, p.Name)
 		set(&c.Gender, normGender(p.Gender))
 		set(&c.Age, string(p.Age))
-		set(&c.DOB, p.DOB)
+		set(&c.DOB, normDate(p.DOB))
 		for _, s := range p.Skills {
 			if v := firstNonBlank(s.Name, s.Code); v != "" {
 				c.Skills = append(c.Skills, v)
@@ -81,6 +81,19 @@ func (c *customer) mergeForm(v map[string]string) {
 	if g := strings.TrimSpace(v["user-gender"]); g != "" {
 		c.Gender = normGender(g)
 	}
+}
+
+// normDate returns a date of birth as YYYY-MM-DD (core's date format),
+// reading the DD-MM-YYYY and DD/MM/YYYY forms Indian senders use; "" when
+// unreadable, so nothing malformed is echoed.
+func normDate(s string) string {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02", "02-01-2006", "02/01/2006", "2006/01/02", time.RFC3339} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format("2006-01-02")
+		}
+	}
+	return ""
 }
 
 type cancellation struct {
@@ -166,13 +179,27 @@ func cancelReasonName(id string) string {
 	return ""
 }
 
-// ratingCategories per domain: the core categories plus the ones the ONEST
-// Postman collection rates with.
+// ratingCategories per domain, as get_rating_categories advertises them:
+// core 1.1.0 allows only these values in rating_categories.
 var ratingCategories = map[string][]string{
-	domainLearning:  {"Item", "Provider", "Fulfillment", "Order", "COURSE", "INSTRUCTOR"},
-	domainWork:      {"Item", "Provider", "Order", "JOB-SEARCH-EXPERIENCE", "EMPLOYER"},
-	domainFinancial: {"Item", "Provider", "Order", "SCHOLARSHIP-APPLICATION-EXPERIENCE"},
-	domainExpert:    {"Item", "Provider", "Agent", "Fulfillment", "MENTOR-KNOWLEDGE", "SESSION-QUALITY"},
+	domainLearning:  {"Item", "Provider", "Fulfillment", "Order", "Support"},
+	domainWork:      {"Item", "Provider", "Order", "Support"},
+	domainFinancial: {"Item", "Provider", "Order", "Support"},
+	domainExpert:    {"Item", "Provider", "Agent", "Fulfillment", "Order", "Support"},
+}
+
+// extraRatingCategories are accepted on rating as well (lenient in): the
+// ONEST Postman collection rates with them.
+var extraRatingCategories = map[string][]string{
+	domainLearning:  {"COURSE", "INSTRUCTOR"},
+	domainWork:      {"JOB-SEARCH-EXPERIENCE", "EMPLOYER"},
+	domainFinancial: {"SCHOLARSHIP-APPLICATION-EXPERIENCE"},
+	domainExpert:    {"MENTOR-KNOWLEDGE", "SESSION-QUALITY"},
+}
+
+// acceptsRatingCategory reports whether rating accepts category c.
+func acceptsRatingCategory(domain, c string) bool {
+	return containsFold(ratingCategories[domain], c) || containsFold(extraRatingCategories[domain], c)
 }
 
 // initialState is the fulfillment state an application starts in at init.
@@ -205,11 +232,14 @@ func confirmedState(domain string) string {
 	return "NOT-STARTED"
 }
 
-// cancelledState is the state a cancelled order shows.
+// cancelledState is the state a cancelled order shows; "" keeps the
+// state it had: the ONEST enums of learning, work and financial support
+// have no cancelled or withdrawn state (DSEP's "application-withdrawn" is
+// not among them), so the order's status CANCELLED says it. Expert connect
+// has no enums at all.
 func cancelledState(domain string) string {
-	switch domain {
-	case domainWork, domainFinancial:
-		return "APPLICATION-WITHDRAWN"
+	if domain == domainExpert {
+		return "CANCELLED"
 	}
-	return "CANCELLED"
+	return ""
 }

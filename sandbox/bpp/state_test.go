@@ -17,9 +17,9 @@ func TestStateMachinePerDomain(t *testing.T) {
 		timelineActions                    []string
 		finalStatus                        string
 	}{
-		{domainLearning, "", "", "NOT-STARTED", "CANCELLED", []string{"IN-PROGRESS", "COMPLETED"}, []string{"on_status", "on_update"}, "COMPLETE"},
-		{domainWork, "APPLICATION-STARTED", "APPLICATION-FILLED", "APPLICATION-SUBMITTED", "APPLICATION-WITHDRAWN", []string{"ASSESSMENT-IN-PROGRESS", "OFFER-EXTENDED"}, []string{"on_status", "on_update"}, "ACTIVE"},
-		{domainFinancial, "APPLICATION-STARTED", "APPLICATION-FILLED", "APPLICATION-SUBMITTED", "APPLICATION-WITHDRAWN", []string{"APPLICATION-APPROVED", "AMOUNT-DISBURSED"}, []string{"on_status", "on_update"}, "ACTIVE"},
+		{domainLearning, "", "", "NOT-STARTED", "", []string{"IN-PROGRESS", "COMPLETED"}, []string{"on_status", "on_update"}, "COMPLETE"},
+		{domainWork, "APPLICATION-STARTED", "APPLICATION-FILLED", "APPLICATION-SUBMITTED", "", []string{"ASSESSMENT-IN-PROGRESS", "OFFER-EXTENDED"}, []string{"on_status", "on_update"}, "ACTIVE"},
+		{domainFinancial, "APPLICATION-STARTED", "APPLICATION-FILLED", "APPLICATION-SUBMITTED", "", []string{"APPLICATION-APPROVED", "AMOUNT-DISBURSED"}, []string{"on_status", "on_update"}, "ACTIVE"},
 		{domainExpert, "", "", "SCHEDULED", "CANCELLED", []string{"RESCHEDULED"}, []string{"on_update"}, "ACTIVE"},
 	}
 	for _, c := range cases {
@@ -101,7 +101,7 @@ func TestTimelineStopsWhenCancelled(t *testing.T) {
 	h.bpp.runStep(a, timelines[domainWork][0]) // as its timer would
 	h.bpp.mu.Lock()
 	defer h.bpp.mu.Unlock()
-	if a.State != "APPLICATION-WITHDRAWN" || a.Status != "CANCELLED" {
+	if a.State != "APPLICATION-SUBMITTED" || a.Status != "CANCELLED" {
 		t.Errorf("the timeline moved a cancelled order to %q / %q", a.State, a.Status)
 	}
 }
