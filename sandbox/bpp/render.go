@@ -192,7 +192,7 @@ var stateNames = map[string]string{
 	"APPLICATION-APPROVED": "Application approved", "APPLICATION-REJECTED": "Application rejected",
 	"AMOUNT-DISBURSED": "Amount disbursed", "ASSESSMENT-IN-PROGRESS": "Shortlisted: assessment in progress",
 	"OFFER-EXTENDED": "Offer extended",
-	"CANCELLED": "Cancelled", "SCHEDULED": "Session scheduled", "RESCHEDULED": "Session rescheduled",
+	"CANCELLED":      "Cancelled", "SCHEDULED": "Session scheduled", "RESCHEDULED": "Session rescheduled",
 }
 
 // renderOrder renders an application or order for on_select, on_init,
