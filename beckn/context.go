@@ -39,8 +39,8 @@ type Context struct {
 
 	// Keys of 0.9-style and non-conforming contexts, kept verbatim.
 	LegacyCoreVersion LenientString `json:"core_version,omitzero"`
-	LegacyCity        LenientString `json:"city,omitzero"`
-	LegacyCountry     LenientString `json:"country,omitzero"`
+	LegacyCity        FlatCode      `json:"city,omitzero"`
+	LegacyCountry     FlatCode      `json:"country,omitzero"`
 	LegacyBapID       string        `json:"BAP_ID,omitzero"`
 	LegacyBapURI      string        `json:"BAP_URI,omitzero"`
 	LegacyBppID       string        `json:"BPP_ID,omitzero"`
@@ -85,7 +85,7 @@ func (c Context) City() string {
 	if c.Location != nil && c.Location.City != nil && c.Location.City.Code != "" {
 		return c.Location.City.Code
 	}
-	return strings.TrimSpace(string(c.LegacyCity))
+	return strings.TrimSpace(c.LegacyCity.Code)
 }
 
 // Country is the country code: location.country.code, else the 0.9 flat
@@ -94,7 +94,7 @@ func (c Context) Country() string {
 	if c.Location != nil && c.Location.Country != nil && c.Location.Country.Code != "" {
 		return c.Location.Country.Code
 	}
-	return strings.TrimSpace(string(c.LegacyCountry))
+	return strings.TrimSpace(c.LegacyCountry.Code)
 }
 
 // NormalizedDomain is the ONEST code of the context's domain (legacy codes
@@ -132,13 +132,13 @@ func (c Context) Expires() (time.Time, error) {
 // echoed, and the timestamp is left for the sender to set (see [Timestamp]).
 func (c Context) Callback() Context {
 	loc := c.Location
-	if loc == nil && (c.LegacyCity != "" || c.LegacyCountry != "") {
+	if loc == nil && (c.City() != "" || c.Country() != "") {
 		loc = &Location{}
-		if c.LegacyCity != "" {
-			loc.City = &City{Code: string(c.LegacyCity)}
+		if code := c.City(); code != "" {
+			loc.City = &City{Code: code}
 		}
-		if c.LegacyCountry != "" {
-			loc.Country = &Country{Code: string(c.LegacyCountry)}
+		if code := c.Country(); code != "" {
+			loc.Country = &Country{Code: code}
 		}
 	}
 	return Context{

@@ -36,6 +36,13 @@ func TestContextAccessorsFallBack(t *testing.T) {
 		{
 			name: "core_version as a number", body: `{"core_version":1.0}`, version: "1.0",
 		},
+		{
+			name: "flat keys holding 1.1.0 objects", body: `{"city":{"code":"std:080","name":"Bangalore"},"country":{"code":"IND"}}`,
+			city: "std:080", country: "IND",
+		},
+		{
+			name: "numeric city code", body: `{"city":80}`, city: "80",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,12 +153,12 @@ func TestContextCallback(t *testing.T) {
 	if cb.Timestamp != "" || cb.Unknown != nil {
 		t.Fatalf("the callback sets its own timestamp and echoes no unknown members: %+v", cb)
 	}
-	legacy := Context{Action: ActionGetCancellationReasons, LegacyCoreVersion: "0.9.4", LegacyCity: "std:080", LegacyCountry: "IND", LegacyBppID: "B"}
+	legacy := Context{Action: ActionGetCancellationReasons, LegacyCoreVersion: "0.9.4", LegacyCity: FlatCode{Code: "std:080"}, LegacyCountry: FlatCode{Code: "IND"}, LegacyBppID: "B"}
 	cb = legacy.Callback()
 	if cb.Action != ActionCancellationReasons || cb.Version != "0.9.4" || cb.City() != "std:080" || cb.Country() != "IND" || cb.BppID != "B" {
 		t.Fatalf("callback %+v", cb)
 	}
-	if cb.LegacyCity != "" || cb.LegacyBppID != "" || cb.LegacyCoreVersion != "" {
+	if !cb.LegacyCity.IsZero() || cb.LegacyBppID != "" || cb.LegacyCoreVersion != "" {
 		t.Fatalf("a callback context is strict 1.1.0: %+v", cb)
 	}
 }

@@ -100,3 +100,50 @@ func readBareString(dec *jsontext.Decoder) (string, bool, error) {
 	}
 	return tok.String(), true, nil
 }
+
+// FlatCode is a 0.9-style flat code: context.city ("std:080") and
+// context.country ("IND"). Senders that mix versions put a 1.1.0
+// {"code", "name"} object under the flat key instead; its code is taken and
+// the object kept verbatim, so the member re-encodes as it came.
+type FlatCode struct {
+	Code string
+	raw  jsontext.Value // the object form, when that was sent
+}
+
+// IsZero reports an absent member (used by omitzero).
+func (f FlatCode) IsZero() bool { return f.Code == "" && len(f.raw) == 0 }
+
+// String returns the code.
+func (f FlatCode) String() string { return f.Code }
+
+// UnmarshalJSONFrom accepts a string, a number or a {code, name} object.
+func (f *FlatCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() == '{' {
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		var obj struct {
+			Code string `json:"code"`
+		}
+		if err := json.Unmarshal(raw, &obj, decodeOptions); err != nil {
+			return err
+		}
+		*f = FlatCode{Code: obj.Code, raw: raw.Clone()}
+		return nil
+	}
+	s, err := readScalarText(dec, "code")
+	if err != nil {
+		return err
+	}
+	*f = FlatCode{Code: s}
+	return nil
+}
+
+// MarshalJSONTo writes the code as a string, or the object it came as.
+func (f FlatCode) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if len(f.raw) > 0 {
+		return enc.WriteValue(f.raw)
+	}
+	return enc.WriteToken(jsontext.String(f.Code))
+}
