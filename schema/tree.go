@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -223,6 +224,14 @@ func (p *parser) str() (start, end int, esc bool, err error) {
 	start = p.pos
 	high := false
 	for p.pos < len(src) {
+		// Step over eight plain bytes at a time: long descriptions and
+		// URLs are most of a catalogue's bytes.
+		for p.pos+8 <= len(src) && plain8(binary.LittleEndian.Uint64(src[p.pos:])) {
+			p.pos += 8
+		}
+		if p.pos >= len(src) {
+			break
+		}
 		c := src[p.pos]
 		if plain[c] {
 			p.pos++
@@ -274,6 +283,15 @@ var plain = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// plain8 reports whether all eight bytes of x are plain (see plain), using
+// the classic SWAR tests for a zero byte and for a byte below 0x20.
+func plain8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	control := (x - 0x20*ones) & ^x & highs
+	return (control | hasZero(x^('"'*ones)) | hasZero(x^('\\'*ones)) | x&highs) == 0
+}
 
 func isHex4(b []byte) bool {
 	for _, c := range b[:4] {

@@ -87,3 +87,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// plain8 must agree with the byte table for every byte in every lane.
+func TestPlain8(t *testing.T) {
+	for lane := 0; lane < 8; lane++ {
+		for c := 0; c < 256; c++ {
+			b := []byte("abcdefgh")
+			b[lane] = byte(c)
+			x := uint64(0)
+			for i := 7; i >= 0; i-- {
+				x = x<<8 | uint64(b[i])
+			}
+			want := true
+			for _, d := range b {
+				want = want && plain[d]
+			}
+			if got := plain8(x); got != want {
+				t.Fatalf("plain8 with byte %#x in lane %d = %v, want %v", c, lane, got, want)
+			}
+		}
+	}
+}
