@@ -17,6 +17,13 @@ const (
 	ModeStrict
 )
 
+// The defaults per direction: Seeker never sends a malformed message, and it
+// records (but accepts) what sloppy providers send.
+const (
+	DefaultOutboundMode = ModeStrict
+	DefaultInboundMode  = ModeWarn
+)
+
 // ParseMode reads a mode name as written in configuration.
 func ParseMode(s string) (Mode, error) {
 	switch s {
