@@ -106,3 +106,8 @@ func unpackHeaders(b []byte) (map[string]string, error) {
 	}
 	return h, nil
 }
+
+// stamp is the time the store records for its own stamps (CreatedAt,
+// UpdatedAt), at microsecond precision so that every backend returns
+// exactly what it handed back at insert time.
+func stamp() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

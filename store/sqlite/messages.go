@@ -72,7 +72,7 @@ func prepareMessage(m *store.Message, dir store.Direction, now time.Time) ([]any
 // InsertOutbound stores m and its outbox entry in one transaction of the
 // group commit.
 func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *store.OutboxEntry) error {
-	now := time.Now().UTC()
+	now := stamp()
 	args, err := prepareMessage(m, store.Outbound, now)
 	if err != nil {
 		return err
@@ -109,7 +109,7 @@ func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *sto
 // inside the writer's transaction, so concurrent deliveries of one callback
 // store it once.
 func (s *Store) InsertInbound(ctx context.Context, m *store.Message) (bool, error) {
-	args, err := prepareMessage(m, store.Inbound, time.Now().UTC())
+	args, err := prepareMessage(m, store.Inbound, stamp())
 	if err != nil {
 		return false, err
 	}

@@ -89,7 +89,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 
 // UpdateOutbox records an attempt's outcome and ends the lease.
 func (s *Store) UpdateOutbox(ctx context.Context, e *store.OutboxEntry) error {
-	now := time.Now().UTC()
+	now := stamp()
 	var n int64
 	err := s.w.do(ctx, func(w *writeConn) error {
 		res, err := w.updateOutbox.ExecContext(w.ctx, e.State, e.Attempts, e.LastError, e.URL,

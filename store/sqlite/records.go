@@ -53,7 +53,7 @@ func orNow(t, now time.Time) time.Time {
 // UpsertTransaction creates the transaction or touches UpdatedAt, and fills
 // t with what is stored.
 func (s *Store) UpsertTransaction(ctx context.Context, t *store.Transaction) error {
-	now := time.Now().UTC()
+	now := stamp()
 	created, updated := orNow(t.CreatedAt, now), orNow(t.UpdatedAt, now)
 	var domain, owner string
 	var c, u int64
@@ -86,7 +86,7 @@ func (s *Store) Transaction(ctx context.Context, id string) (*store.Transaction,
 
 // UpsertOrder records the latest state of an order.
 func (s *Store) UpsertOrder(ctx context.Context, o *store.Order) error {
-	o.UpdatedAt = orNow(o.UpdatedAt, time.Now().UTC())
+	o.UpdatedAt = orNow(o.UpdatedAt, stamp())
 	err := s.w.do(ctx, func(w *writeConn) error {
 		_, err := w.upsertOrder.ExecContext(w.ctx, o.ID, o.TransactionID, o.BppID, o.BppURI, o.Domain,
 			o.ProviderID, o.State, o.Raw, o.UpdatedAt.UnixNano())
@@ -142,7 +142,7 @@ func scanOrder(r scanner) (*store.Order, error) {
 // PutIdempotency stores rec unless the client already used the key; then
 // it returns the stored record, with ErrConflict when the requests differ.
 func (s *Store) PutIdempotency(ctx context.Context, rec *store.Idempotency) (*store.Idempotency, error) {
-	created := orNow(rec.CreatedAt, time.Now().UTC())
+	created := orNow(rec.CreatedAt, stamp())
 	var stored *store.Idempotency
 	err := s.w.do(ctx, func(w *writeConn) error {
 		res, err := w.insertIdem.ExecContext(w.ctx, rec.Client, rec.Key, rec.RequestHash, rec.Status, rec.Body, created.UnixNano())

@@ -1,0 +1,77 @@
+package postgres
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/onest-seeker/seeker/store"
+)
+
+func body20KB() []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"context":{"domain":"onest:learning-experiences","action":"on_search","version":"1.1.0"},"message":{"catalog":{"providers":[{"id":"p1","items":[`)
+	for i := 0; b.Len() < 20<<10-64; i++ {
+		fmt.Fprintf(&b, `{"id":"course-%d","descriptor":{"name":"Course %d","short_desc":"A practical course on topic %d"}},`, i, i, i)
+	}
+	b.WriteString(`{"id":"last"}]}]}}}`)
+	return b.Bytes()
+}
+
+func callback(body []byte, n int64) *store.Message {
+	id := "msg-" + strconv.FormatInt(n, 10)
+	raw := append(append([]byte{}, body...), id...)
+	return &store.Message{
+		Direction: store.Inbound, Action: "on_search", Domain: "onest:learning-experiences",
+		TransactionID: "txn-" + strconv.FormatInt(n/50, 10), MessageID: id,
+		BapID: "seeker.example", BppID: "bpp.example", BppURI: "http://bpp.example/beckn",
+		SenderID: "bpp.example", RecipientID: "seeker.example", URL: "/on_search", Raw: raw,
+		Headers: map[string]string{
+			"Authorization": `Signature keyId="bpp.example|k1|ed25519",algorithm="ed25519",created="1764320000",expires="1764320300",headers="(created) (expires) digest",signature="2i1Mu5FQNoYxJJ0MOxGYYWsFvyb8J7nk3sS1wgh3QJb3FK0CwbgxFZRErLV05vLG8bvrnyqoePSKYTJmUnb7Dg=="`,
+			"Content-Type":  "application/json",
+		},
+		Timestamp: time.Now(), Deadline: time.Now().Add(30 * time.Second),
+		Signature: "valid", Correlation: store.Solicited, RequestSeq: 1, AckStatus: "ACK", HTTPStatus: 200,
+	}
+}
+
+// BenchmarkInsertInbound20KB is the PostgreSQL counterpart of the SQLite
+// benchmark of the same name: 16 goroutines per GOMAXPROCS in parallel, and
+// one caller alone.
+func BenchmarkInsertInbound20KB(b *testing.B) {
+	body := body20KB()
+	run := func(b *testing.B, parallel bool) {
+		s, err := Open(b.Context(), freshSchema(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		var n atomic.Int64
+		b.SetBytes(int64(len(body)))
+		b.ResetTimer()
+		if parallel {
+			b.SetParallelism(16)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := s.InsertInbound(b.Context(), callback(body, n.Add(1))); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		} else {
+			for range b.N {
+				if _, err := s.InsertInbound(b.Context(), callback(body, n.Add(1))); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inserts/s")
+		b.ReportMetric(float64(s.w.writes.Load())/float64(max(1, s.w.commits.Load())), "writes/commit")
+	}
+	b.Run("Parallel", func(b *testing.B) { run(b, true) })
+	b.Run("Sequential", func(b *testing.B) { run(b, false) })
+}
