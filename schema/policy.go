@@ -14,6 +14,7 @@ type policy struct {
 	stopTypes        []string
 	tags             map[string]map[string]bool // group code → tag codes; nil: no published list
 	mandatory        map[string][]requirement   // action → requirements on message
+	context          map[string][]string        // action → extra mandatory context members
 }
 
 // requirement is one mandatory field: alternatives of paths, satisfied when
@@ -64,7 +65,7 @@ func compilePolicies() (map[string]*policy, error) {
 	out := map[string]*policy{}
 	for _, d := range domainPolicies {
 		p := &policy{domain: d.domain, states: d.states, fulfillmentTypes: d.fulfillmentTypes,
-			stopTypes: d.stopTypes, mandatory: map[string][]requirement{}}
+			stopTypes: d.stopTypes, mandatory: map[string][]requirement{}, context: d.context}
 		if d.tags != nil {
 			p.tags = map[string]map[string]bool{}
 			for group, codes := range d.tags {
@@ -107,6 +108,7 @@ func (w *walker) checkContextPolicy(ctx int32) {
 	if w.action != "search" {
 		need = append(need[:len(need):len(need)], "bpp_id", "bpp_uri")
 	}
+	need = append(need[:len(need):len(need)], w.pol.context[w.action]...)
 	for _, m := range need {
 		if m == "action" && w.action != "search" {
 			continue // core requires it on every other endpoint: reported as core.required

@@ -15,8 +15,9 @@ type domainPolicy struct {
 	states           []string
 	fulfillmentTypes []string
 	stopTypes        []string
-	tags             map[string]string // group code → space-separated tag codes
-	mandatory        map[string]string // action → one requirement per line
+	tags             map[string]string   // group code → space-separated tag codes
+	mandatory        map[string]string   // action → one requirement per line
+	context          map[string][]string // action → context members mandatory beyond the common ones
 }
 
 // distributorTags is the seeker-side distributor/agent group ONEST allows on
@@ -190,6 +191,9 @@ var domainPolicies = []domainPolicy{
 	},
 	{
 		domain: DomainFinancial,
+		// The financial-support list adds context.ttl to on_select: the
+		// quote it carries is only valid for that long.
+		context: map[string][]string{"on_select": {"ttl"}},
 		states: []string{"APPLICATION-STARTED", "APPLICATION-IN-PROGRESS", "APPLICATION-FILLED", "APPLICATION-SUBMITTED",
 			"APPLICATION-APPROVED", "APPLICATION-REJECTED", "AMOUNT-DISBURSED"},
 		// No fulfilment type list is published (the guide's example uses
