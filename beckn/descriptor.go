@@ -28,13 +28,23 @@ type AdditionalDesc struct {
 }
 
 // MediaFile is a media object (video, audio, document) with an optional
-// signature. Agnirva sends the URL as "URL"; it survives in Unknown.
+// signature. Agnirva sends the URL as "URL" (keys are case-sensitive); it is
+// kept in LegacyURL and [MediaFile.Link] falls back to it.
 type MediaFile struct {
 	MimeType  string         `json:"mimetype,omitzero"`
 	URL       string         `json:"url,omitzero"`
 	Signature string         `json:"signature,omitzero"`
 	DSA       string         `json:"dsa,omitzero"`
+	LegacyURL string         `json:"URL,omitzero"`
 	Unknown   jsontext.Value `json:",embed"`
+}
+
+// Link is the media's address: url, else the upper-case URL.
+func (m *MediaFile) Link() string {
+	if m.URL != "" {
+		return m.URL
+	}
+	return m.LegacyURL
 }
 
 // Image is an image with size hints. Before core 1.0 images were bare URL

@@ -339,3 +339,50 @@ func TestLenientPlainStrings(t *testing.T) {
 		t.Fatalf("PeekContext: %+v %v", c, err)
 	}
 }
+
+func TestMediaFileUpperCaseURL(t *testing.T) {
+	m, got := decodeEncode[MediaFile](t, `{"mimetype":"text/uri-list","URL":"https://agnirva/c1"}`)
+	if m.Link() != "https://agnirva/c1" || m.URL != "" {
+		t.Fatalf("media %+v", m)
+	}
+	if got != `{"mimetype":"text/uri-list","URL":"https://agnirva/c1"}` {
+		t.Fatalf("encoded %s", got)
+	}
+	m, _ = decodeEncode[MediaFile](t, `{"url":"https://a","URL":"https://b"}`)
+	if m.Link() != "https://a" {
+		t.Fatalf("url must win, got %q", m.Link())
+	}
+}
+
+func TestOrderLegacyMembers(t *testing.T) {
+	tests := []struct {
+		in        string
+		fulfil    string
+		payment   string
+		roundTrip string
+	}{
+		{`{"fulfillments":[{"id":"f1"}],"payments":[{"id":"p1"}]}`, "f1", "p1", ""},
+		{`{"fullfillments":[{"id":"f2"}]}`, "f2", "", ""},
+		{`{"fulfillment":{"id":"f3"},"payment":{"id":"p3"}}`, "f3", "p3", ""},
+		{`{"fulfillments":[{"id":"f1"}],"fulfillment":{"id":"f3"}}`, "f1", "", ""},
+		{`{"payment":[{"id":"p4"}],"fulfillment":"bad"}`, "", "p4", ""},
+	}
+	for _, tt := range tests {
+		o, got := decodeEncode[Order](t, tt.in)
+		var f, p string
+		if fs := o.AllFulfillments(); len(fs) > 0 {
+			f = fs[0].ID
+		}
+		if ps := o.AllPayments(); len(ps) > 0 {
+			p = ps[0].ID
+		}
+		if f != tt.fulfil || p != tt.payment {
+			t.Errorf("%s: fulfillment %q payment %q", tt.in, f, p)
+		}
+		wantTree, _ := parseTree([]byte(tt.in))
+		gotTree, _ := parseTree([]byte(got))
+		if d := diffTrees(wantTree, gotTree); len(d) > 0 {
+			t.Errorf("%s: round trip changed %v", tt.in, d)
+		}
+	}
+}

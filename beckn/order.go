@@ -30,7 +30,45 @@ type Order struct {
 	UpdatedAt         string             `json:"updated_at,omitzero"`
 	XInput            *XInput            `json:"xinput,omitzero"`
 	Tags              TagGroups          `json:"tags,omitempty"`
-	Unknown           jsontext.Value     `json:",embed"`
+
+	// Members of senders that deviate from core 1.1.0, kept so the
+	// accessors can fall back to them: Scholarlify's "fullfillments" typo
+	// and the 0.9 singular fulfillment and payment. They are raw so that an
+	// odd shape there can never fail the decoding of the whole order.
+	MisspeltFulfillments jsontext.Value `json:"fullfillments,omitzero"`
+	LegacyFulfillment    jsontext.Value `json:"fulfillment,omitzero"`
+	LegacyPayment        jsontext.Value `json:"payment,omitzero"`
+
+	Unknown jsontext.Value `json:",embed"`
+}
+
+// AllFulfillments returns the order's fulfillments: fulfillments, else the
+// misspelt "fullfillments", else the 0.9 singular fulfillment (an object or
+// a list each; an undecodable one is skipped and stays raw).
+func (o *Order) AllFulfillments() []Fulfillment {
+	if len(o.Fulfillments) > 0 {
+		return o.Fulfillments
+	}
+	for _, raw := range []jsontext.Value{o.MisspeltFulfillments, o.LegacyFulfillment} {
+		var fs []Fulfillment
+		if len(raw) > 0 && Unmarshal(raw, &fs) == nil && len(fs) > 0 {
+			return fs
+		}
+	}
+	return nil
+}
+
+// AllPayments returns payments, else the 0.9 singular payment (an object
+// or a list).
+func (o *Order) AllPayments() []Payment {
+	if len(o.Payments) > 0 {
+		return o.Payments
+	}
+	var ps []Payment
+	if len(o.LegacyPayment) > 0 && Unmarshal(o.LegacyPayment, &ps) == nil {
+		return ps
+	}
+	return nil
 }
 
 // Quotation is the price the BPP quotes for an order, with its breakup.
