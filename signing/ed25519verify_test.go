@@ -100,3 +100,24 @@ func FuzzVerifyEd25519MatchesStdlib(f *testing.F) {
 		}
 	})
 }
+
+func TestExpandedKeyCacheBound(t *testing.T) {
+	c := newExpandedKeyCache(2)
+	var pubs []ed25519.PublicKey
+	for range 5 {
+		pub, _, _ := ed25519.GenerateKey(rand.Reader)
+		pubs = append(pubs, pub)
+		if c.get(pub) == nil {
+			t.Fatal("valid key not expanded")
+		}
+		if len(c.m) > 2 {
+			t.Fatalf("cache holds %d keys, bound 2", len(c.m))
+		}
+	}
+	// Evicted keys are simply expanded again.
+	for _, pub := range pubs {
+		if xk := c.get(pub); xk == nil || xk.CompressedY() != [32]byte(pub) {
+			t.Fatal("re-expansion after eviction gave another key")
+		}
+	}
+}
