@@ -239,6 +239,11 @@ func (b *BPP) orderFlow(ctx beckn.Context, action string, o *beckn.Order) []outb
 		pp := *o.Payments[0].Params
 		a.Bank = &pp
 	}
+	if action == "confirm" && len(o.Payments) > 0 && strings.EqualFold(o.Payments[0].Status, "PAID") {
+		// The learning guide's confirm carries the payment the learner made
+		// at our payment URL; a sandbox takes the BAP's word for it.
+		a.Paid = true
+	}
 	if a.Stage == stageConfirmed {
 		// confirm (or init) again on a confirmed transaction: answer with
 		// the order as it stands, idempotently.

@@ -185,6 +185,8 @@ func (b *BPP) serveAction(w http.ResponseWriter, r *http.Request, action string)
 		}
 	}
 	writeJSON(w, http.StatusOK, beckn.AckBody())
+	b.log.Debug("request acknowledged", "action", action, "transaction_id", ctx.TransactionID, "message_id", ctx.MessageID,
+		"bap_id", ctx.BAPID(), "callbacks", len(out), "faults", faults.String())
 	if faults.Silent {
 		b.log.Info("silent fault: acknowledged without callback", "action", action, "message_id", ctx.MessageID)
 		return

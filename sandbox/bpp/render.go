@@ -202,7 +202,9 @@ func (b *BPP) renderOrder(a *application, xi *beckn.XInput) *beckn.Order {
 	p, it := a.Provider, a.Item
 	bi := renderItem(p, it)
 	bi.XInput = xi
-	bp := renderProvider(p, nil)
+	// The provider with the fulfillments the item offers (ONEST lists
+	// provider.fulfillments among on_select's mandatory fields).
+	bp := renderProvider(p, []*Item{it})
 	bp.Items = nil
 	o := &beckn.Order{
 		ID:       a.OrderID,

@@ -112,6 +112,8 @@ func (b *BPP) send(req beckn.Context, o outbound, f Faults) {
 			return
 		}
 	}
+	b.log.Debug("callback sent", "action", o.Action, "url", dest, "transaction_id", ctx.TransactionID,
+		"message_id", ctx.MessageID, "bytes", len(body), "copies", f.Duplicates+1)
 }
 
 // sign returns the Authorization header value, distorted by the faults.
