@@ -80,3 +80,28 @@ func TestKeysGenerateOut(t *testing.T) {
 		t.Fatal("key file changed")
 	}
 }
+
+// The key file is accepted wherever a key is: sign takes the private key
+// and key id from it, verify the public key.
+func TestKeyFileFeedsSignAndVerify(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "keys.json")
+	if code, _, errOut := runSigningCLI(t, "", "keys", "generate", "--out", keys); code != 0 {
+		t.Fatal(errOut)
+	}
+	body := writeTemp(t, "body.json", `{"context":{"action":"on_search"}}`)
+	code, hdr, errOut := runSigningCLI(t, "", "sign", "--key", "@"+keys, "--subscriber", "bap.me", "--header-only", body)
+	if code != 0 {
+		t.Fatalf("sign: exit %d %s", code, errOut)
+	}
+	raw, _ := os.ReadFile(keys)
+	var kf keyFile
+	json.Unmarshal(raw, &kf)
+	if !strings.Contains(hdr, "bap.me|"+kf.UniqueKeyID+"|ed25519") {
+		t.Fatalf("key id not taken from the key file: %s", hdr)
+	}
+	code, out, _ := runSigningCLI(t, "", "verify", "--public-key", "@"+keys, "--header", strings.TrimSpace(hdr), body)
+	if code != 0 {
+		t.Fatalf("verify: exit %d\n%s", code, out)
+	}
+}

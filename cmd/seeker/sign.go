@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -31,18 +32,25 @@ no trimming, no trailing-newline fix-up, because the digest covers bytes.
 Beware of editors that add a final newline.
 
 --key is the Ed25519 private key in base64 (32-byte seed or 64-byte
-seed‖public) or @FILE to read it from a file. --created defaults to now and
+seed‖public) or @FILE to read it from a file; a file written by "seeker keys
+generate --out" works too and also supplies --key-id. --created defaults to now and
 --expires to created + 1 hour.`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			keyText, err := readArgValue(key)
+			if err != nil {
+				return exitWith(2, fmt.Errorf("--key: %w", err))
+			}
+			if kf, ok := asKeyFile(keyText); ok {
+				keyText = kf.SigningPrivateKey
+				if keyID == "" {
+					keyID = kf.UniqueKeyID
+				}
+			}
 			for _, f := range []struct{ name, val string }{{"key", key}, {"subscriber", subscriber}, {"key-id", keyID}} {
 				if f.val == "" {
 					return exitWith(2, fmt.Errorf("--%s is required", f.name))
 				}
-			}
-			keyText, err := readArgValue(key)
-			if err != nil {
-				return exitWith(2, fmt.Errorf("--key: %w", err))
 			}
 			priv, err := signing.ParsePrivateKey(keyText)
 			if err != nil {
@@ -86,6 +94,16 @@ seed‖public) or @FILE to read it from a file. --created defaults to now and
 	f.BoolVar(&headerOnly, "header-only", false, "print only the header value, for scripts")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return exitWith(2, err) })
 	return cmd
+}
+
+// asKeyFile recognises the JSON written by "keys generate --out", so that
+// file can be passed wherever a key is expected.
+func asKeyFile(text string) (keyFile, bool) {
+	var kf keyFile
+	if !strings.HasPrefix(strings.TrimSpace(text), "{") || json.Unmarshal([]byte(text), &kf) != nil {
+		return keyFile{}, false
+	}
+	return kf, true
 }
 
 // usageArgs makes a wrong number of arguments exit 2 (usage error) rather

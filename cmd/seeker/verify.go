@@ -38,7 +38,8 @@ the digest of the body as read and the signing string rebuilt from it are
 printed so you can compare them with the sender's).
 
 The body is used exactly as read from FILE (or standard input with "-").
---public-key is the signer's signing_public_key (raw, DER or PEM) or @FILE.
+--public-key is the signer's signing_public_key (raw, DER or PEM) or @FILE
+(a "keys generate --out" file works too).
 --header may include the "Authorization:" name. --at judges the window as of
 that Unix time, for recorded messages.
 
@@ -57,6 +58,9 @@ Exit status: 0 valid, 1 invalid, 2 unreadable input or usage error.`,
 			pubText, err := readArgValue(pubArg)
 			if err != nil {
 				return exitWith(verifyBadInput, fmt.Errorf("--public-key: %w", err))
+			}
+			if kf, ok := asKeyFile(pubText); ok {
+				pubText = kf.SigningPublicKey
 			}
 			pub, err := signing.ParsePublicKey(pubText)
 			if err != nil {
