@@ -11,8 +11,9 @@ import (
 //
 // Core 1.1.0 has {code, paths, message}; the 0.9 form still used by DSEP and
 // protocol-server adds type and calls the path "path". Decoding accepts
-// code as a string or a number (protocol-server sends 30004), and "path" as
-// an alias of "paths"; encoding writes core 1.1.0 plus type when set.
+// code as a string or a number (protocol-server sends 30004), "path" as an
+// alias of "paths", and a list of paths (joined with ", "); encoding writes
+// core 1.1.0 plus type when set.
 type Error struct {
 	Type    string         `json:"type,omitzero"`
 	Code    LenientString  `json:"code,omitzero"`
@@ -56,12 +57,14 @@ func (e *Error) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	type plain Error
 	var w struct {
 		plain
-		Path *LenientString `json:"path,omitzero"`
+		Paths paths  `json:"paths,omitzero"`
+		Path  *paths `json:"path,omitzero"`
 	}
 	if err := json.UnmarshalDecode(dec, &w); err != nil {
 		return err
 	}
 	*e = Error(w.plain)
+	e.Paths = string(w.Paths)
 	if w.Path != nil {
 		if e.Paths == "" {
 			e.Paths = string(*w.Path)
@@ -69,6 +72,30 @@ func (e *Error) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 			e.Unknown = appendStringMember(e.Unknown, "path", string(*w.Path))
 		}
 	}
+	return nil
+}
+
+// paths is the paths member of an Error: a string in core, sometimes a list
+// of paths (joined with ", ") or a number.
+type paths string
+
+func (p *paths) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() != '[' {
+		s, err := readScalarText(dec, "path")
+		*p = paths(s)
+		return err
+	}
+	var list []LenientString
+	if err := json.UnmarshalDecode(dec, &list); err != nil {
+		return err
+	}
+	parts := make([]string, 0, len(list))
+	for _, s := range list {
+		if s != "" {
+			parts = append(parts, string(s))
+		}
+	}
+	*p = paths(strings.Join(parts, ", "))
 	return nil
 }
 

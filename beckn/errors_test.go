@@ -41,6 +41,9 @@ func TestErrorObject(t *testing.T) {
 		{`{"code":"30004","paths":"a","path":"a"}`, `{"code":"30004","paths":"a"}`},
 		{`{"code":"30004","paths":"a","path":"b"}`, `{"code":"30004","paths":"a","path":"b"}`},
 		{`{"type":"JSON-SCHEMA-ERROR","code":"30000","message":"m","data":{}}`, `{"type":"JSON-SCHEMA-ERROR","code":"30000","message":"m","data":{}}`},
+		{`{"code":"30000","paths":["context.bap_id","message.order"]}`, `{"code":"30000","paths":"context.bap_id, message.order"}`},
+		{`{"code":"30000","path":["a"]}`, `{"code":"30000","paths":"a"}`},
+		{`{"code":"30000","paths":null}`, `{"code":"30000"}`},
 	}
 	for _, tt := range tests {
 		_, got := decodeEncode[Error](t, tt.in)
