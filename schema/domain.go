@@ -13,37 +13,69 @@ const (
 )
 
 // legacyDomains maps codes seen in DSEP examples, sandbox collections and
-// real logs to the ONEST domain they mean (onest-domain.md §2.2). Seeker
-// accepts them on input with a warning and never sends them.
+// real logs to the ONEST domain they mean (onest-domain.md §2.2; the same
+// list as beckn's). Seeker accepts them on input with a warning and never
+// sends them.
 var legacyDomains = map[string]string{
-	"onest:courses":      DomainLearning,
-	"dsep:courses":       DomainLearning,
-	"dsep:scholarships":  DomainFinancial,
-	"onest:scholarships": DomainFinancial,
-	"dsep:jobs":          DomainWork,
-	"onest:jobs":         DomainWork,
-	"dsep:mentoring":     DomainExpert,
-	"onest:mentoring":    DomainExpert,
-	"dsep:mentorship":    DomainExpert,
+	"onest:courses":             DomainLearning,
+	"dsep:courses":              DomainLearning,
+	"dsep:learning-experiences": DomainLearning,
+	"dsep:jobs":                 DomainWork,
+	"dsep:work-opportunities":   DomainWork,
+	"dsep:scholarships":         DomainFinancial,
+	"dsep:financial-support":    DomainFinancial,
+	"dsep:mentoring":            DomainExpert,
+	"dsep:expert-connect":       DomainExpert,
 }
 
-// normalizeDomain returns the ONEST code for s and whether s was already
-// that code; code is "" when s is neither an ONEST code nor a known alias.
-func normalizeDomain(s string) (code string, canonical bool) {
+// placeholderDomains are unresolved Postman variables found in real logs.
+// They are errors, but it is clear which domain was meant, so that domain's
+// policy still applies and the developer sees every other finding too.
+var placeholderDomains = map[string]string{
+	"{{onest_learning_experiences}}": DomainLearning,
+	"{{onest_work_opportunities}}":   DomainWork,
+	"{{onest_financial_support}}":    DomainFinancial,
+	"{{onest_expert_connect}}":       DomainExpert,
+}
+
+// domainKind says how a context.domain relates to the ONEST codes.
+type domainKind uint8
+
+const (
+	domainUnknown     domainKind = iota
+	domainCanonical              // exactly an ONEST code
+	domainCase                   // an ONEST code in another case or with spaces
+	domainLegacy                 // a legacy alias
+	domainPlaceholder            // an unresolved {{variable}}
+)
+
+// classifyDomain returns the ONEST code s stands for ("" if none) and how.
+func classifyDomain(s string) (string, domainKind) {
 	switch s {
 	case DomainLearning, DomainWork, DomainFinancial, DomainExpert:
-		return s, true
+		return s, domainCanonical
 	}
-	if c, ok := legacyDomains[strings.ToLower(strings.TrimSpace(s))]; ok {
-		return c, false
+	t := strings.ToLower(strings.TrimSpace(s))
+	switch t {
+	case DomainLearning, DomainWork, DomainFinancial, DomainExpert:
+		return t, domainCase
 	}
-	return "", false
+	if c, ok := legacyDomains[t]; ok {
+		return c, domainLegacy
+	}
+	if c, ok := placeholderDomains[t]; ok {
+		return c, domainPlaceholder
+	}
+	return "", domainUnknown
 }
 
-// NormalizeDomain maps an ONEST domain code or a legacy alias to the ONEST
-// code; known is false for anything else (dsep:student-connect, nic2004:...,
-// unresolved {{...}} Postman variables).
+// NormalizeDomain maps an ONEST domain code, a legacy alias or a known
+// unresolved Postman variable to the ONEST code, as beckn.NormalizeDomain
+// does; for anything else it returns s trimmed and known false
+// (dsep:student-connect, nic2004:..., typos).
 func NormalizeDomain(s string) (code string, known bool) {
-	c, _ := normalizeDomain(s)
-	return c, c != ""
+	if c, _ := classifyDomain(s); c != "" {
+		return c, true
+	}
+	return strings.TrimSpace(s), false
 }

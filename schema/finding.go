@@ -18,7 +18,6 @@ const (
 // a string; the beckn package may later own the full table.
 const (
 	CodeInvalidRequest      = "30000" // generic invalid request: every structural finding
-	CodeOrderNotFound       = "30010"
 	CodeProviderMismatch    = "30016" // callback provider differs from the request
 	CodeItemMismatch        = "30017" // callback items differ from the request
 	CodeFulfillmentMismatch = "30018" // callback fulfillments differ from the request

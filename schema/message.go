@@ -49,7 +49,7 @@ func (w *walker) message(action string, o options) {
 
 	// Which domain's policy applies.
 	if o.domain != "" {
-		w.domain, _ = normalizeDomain(o.domain)
+		w.domain, _ = classifyDomain(o.domain)
 	} else {
 		w.domain = w.checkDomain(ctx)
 	}
@@ -158,18 +158,26 @@ func (w *walker) checkDomain(ctx int32) string {
 		return ""
 	}
 	s := w.t.text(d)
-	code, canonical := normalizeDomain(s)
-	switch {
-	case canonical:
-	case code != "":
+	code, k := classifyDomain(s)
+	switch k {
+	case domainCanonical:
+	case domainCase:
+		w.add("context.domain", "onest.domain-legacy", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
+			"%q should be written %q.", s, code))
+	case domainLegacy:
 		w.add("context.domain", "onest.domain-legacy", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
 			"%q is a legacy domain code; ONEST uses %q. Accepted on input, never sent by Seeker.", s, code))
-	case strings.Contains(s, "{{"):
+	case domainPlaceholder:
 		w.add("context.domain", "onest.placeholder", SeverityError, CodeInvalidRequest, fmt.Sprintf(
-			"%q is an unresolved template variable; use one of %s.", s, strings.Join(onestDomains, ", ")))
+			"%q is an unresolved template variable; write %q.", s, code))
 	default:
-		w.add("context.domain", "onest.domain", SeverityError, CodeInvalidRequest, fmt.Sprintf(
-			"%q is not an ONEST domain; use one of %s.", s, strings.Join(onestDomains, ", ")))
+		if strings.Contains(s, "{{") {
+			w.add("context.domain", "onest.placeholder", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+				"%q is an unresolved template variable; use one of %s.", s, strings.Join(onestDomains, ", ")))
+		} else {
+			w.add("context.domain", "onest.domain", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+				"%q is not an ONEST domain; use one of %s.", s, strings.Join(onestDomains, ", ")))
+		}
 	}
 	return code
 }

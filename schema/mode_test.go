@@ -1,6 +1,9 @@
 package schema
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParseMode(t *testing.T) {
 	for _, c := range []struct {
@@ -69,9 +72,14 @@ func TestDomainCodes(t *testing.T) {
 			t.Errorf("NormalizeDomain(%q) = %q, %v", in, got, ok)
 		}
 	}
-	for _, in := range []string{"dsep:student-connect", "nic2004:74910", "{{onest_learning_experiences}}", ""} {
-		if got, ok := NormalizeDomain(in); ok {
-			t.Errorf("NormalizeDomain(%q) = %q, want unknown", in, got)
+	for in, want := range map[string]string{"{{onest_learning_experiences}}": DomainLearning, " ONEST:Expert-Connect ": DomainExpert} {
+		if got, ok := NormalizeDomain(in); !ok || got != want {
+			t.Errorf("NormalizeDomain(%q) = %q, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"dsep:student-connect", "nic2004:74910", "{{domain}}", ""} {
+		if got, ok := NormalizeDomain(in); ok || got != strings.TrimSpace(in) {
+			t.Errorf("NormalizeDomain(%q) = %q, %v; want it back, unknown", in, got, ok)
 		}
 	}
 	if DomainLearning != "onest:learning-experiences" || DomainWork != "onest:work-opportunities" ||
