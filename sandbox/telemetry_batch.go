@@ -163,6 +163,17 @@ func (a *otelAttrs) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// otelAnyValue is an OTLP AnyValue; exactly one member is set.
+type otelAnyValue struct {
+	StringValue *string         `json:"stringValue"`
+	IntValue    json.RawMessage `json:"intValue"`
+	DoubleValue json.RawMessage `json:"doubleValue"`
+	BoolValue   *bool           `json:"boolValue"`
+	ArrayValue  json.RawMessage `json:"arrayValue"`
+	KvlistValue json.RawMessage `json:"kvlistValue"`
+	BytesValue  json.RawMessage `json:"bytesValue"`
+}
+
 // otelValue renders an OTLP AnyValue (or a bare scalar) as text.
 func otelValue(raw json.RawMessage) (string, error) {
 	raw = bytes.TrimSpace(raw)
@@ -172,39 +183,47 @@ func otelValue(raw json.RawMessage) (string, error) {
 	if raw[0] != '{' {
 		return scalarText(raw)
 	}
-	var any map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &any); err != nil {
+	var v otelAnyValue
+	if err := json.Unmarshal(raw, &v); err != nil {
 		return "", err
 	}
-	for _, k := range []string{"stringValue", "intValue", "doubleValue", "boolValue"} {
-		if v, ok := any[k]; ok {
-			return scalarText(v)
-		}
-	}
-	for _, k := range []string{"arrayValue", "kvlistValue", "bytesValue"} {
-		if v, ok := any[k]; ok {
-			return string(v), nil
-		}
+	switch {
+	case v.StringValue != nil:
+		return *v.StringValue, nil
+	case v.IntValue != nil:
+		return scalarText(v.IntValue)
+	case v.DoubleValue != nil:
+		return scalarText(v.DoubleValue)
+	case v.BoolValue != nil:
+		return strconv.FormatBool(*v.BoolValue), nil
+	case v.ArrayValue != nil:
+		return string(v.ArrayValue), nil
+	case v.KvlistValue != nil:
+		return string(v.KvlistValue), nil
+	case v.BytesValue != nil:
+		return scalarText(v.BytesValue)
 	}
 	return "", fmt.Errorf("value has none of stringValue, intValue, doubleValue, boolValue")
 }
 
+// scalarText renders a JSON string, number or boolean as text; numbers keep
+// their exact digits (OTLP nanosecond times do not fit a float64).
 func scalarText(raw json.RawMessage) (string, error) {
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return "", err
-	}
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case json.Number:
-		return x.String(), nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case nil:
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
 		return "", nil
+	case raw[0] == '"':
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	case bytes.Equal(raw, []byte("true")), bytes.Equal(raw, []byte("false")):
+		return string(raw), nil
+	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
+		if !json.Valid(raw) {
+			return "", fmt.Errorf("%q is not a JSON number", raw)
+		}
+		return string(raw), nil
 	}
 	return "", fmt.Errorf("value must be a string, number or boolean")
 }
