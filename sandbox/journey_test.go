@@ -446,3 +446,45 @@ func TestJourneyFaultThroughGateway(t *testing.T) {
 		t.Errorf("duplicate on_search bodies differ")
 	}
 }
+
+// Fan-out is real: a search through the gateway reaches both work
+// providers, and each answers a browse-all search in several pages.
+func TestJourneyFanOutAndPages(t *testing.T) {
+	n, bap := startNetwork(t, sandbox.Options{Seed: 11})
+	d := n.Description()
+	c := bap.NewContext(beckn.DomainWork, "search", "")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if ack, err := bap.Send(ctx, "search", d.Gateway, bap.Body(c, json.RawMessage(`{"intent":{}}`))); err != nil || !ack.Acked() {
+		t.Fatalf("search: %+v %v", ack, err)
+	}
+	var bpps []string
+	for _, p := range d.Participants {
+		if p.Type == "BPP" && len(p.Domains) == 1 && p.Domains[0] == beckn.DomainWork {
+			bpps = append(bpps, p.SubscriberID)
+		}
+	}
+	if len(bpps) < 2 {
+		t.Fatalf("the default network has %d work providers, want 2", len(bpps))
+	}
+	for _, id := range bpps {
+		items := n.BPP(id).Catalog().ItemCount()
+		pages := (items + 24) / 25
+		cbs, err := bap.WaitForN(ctx, pages, func(cb testbap.Callback) bool {
+			return cb.Context.MessageID == c.MessageID && cb.Action == "on_search" && cb.Context.BppID == id
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		got := 0
+		for _, cb := range cbs {
+			cat := decodeCallback[beckn.CatalogMessage](t, cb)
+			for _, p := range cat.Catalog.Providers {
+				got += len(p.Items)
+			}
+		}
+		if got != items {
+			t.Errorf("%s: %d items over %d pages, catalog has %d", id, got, len(cbs), items)
+		}
+	}
+}

@@ -279,3 +279,36 @@ func (c *Catalog) mustItem(id string) *Item {
 	}
 	return it
 }
+
+// A browse-all search is answered in pages: several on_search with the
+// request's message id, each a valid catalog, together the whole catalog.
+func TestSearchPagesOverHTTP(t *testing.T) {
+	h := newHarness(t, domainLearning, 1)
+	mid := h.call("search", beckn.NewUUID(), `{"intent":{}}`, nil)
+	want := h.bpp.catalog.ItemCount()
+	pages := (want + 24) / 25
+	h.wait("all pages", func(c captured) bool {
+		return len(h.allLocked(func(c captured) bool { return c.Ctx.MessageID == mid })) >= pages
+	})
+	seen := map[string]bool{}
+	for _, c := range h.all(func(c captured) bool { return c.Ctx.MessageID == mid }) {
+		cat := decode[beckn.CatalogMessage](t, c)
+		if cat.Catalog.Descriptor == nil || cat.Catalog.Descriptor.Name == "" {
+			t.Errorf("page without catalog.descriptor.name")
+		}
+		for _, p := range cat.Catalog.Providers {
+			if p.ID == "" || p.Descriptor == nil || len(p.Fulfillments) == 0 {
+				t.Errorf("page with an incomplete provider %q", p.ID)
+			}
+			for _, it := range p.Items {
+				if seen[it.ID] {
+					t.Errorf("item %s on two pages", it.ID)
+				}
+				seen[it.ID] = true
+			}
+		}
+	}
+	if len(seen) != want {
+		t.Errorf("pages carried %d items, the catalog has %d", len(seen), want)
+	}
+}
