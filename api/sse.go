@@ -198,8 +198,13 @@ func (s *Server) waitDone(ctx context.Context, txn string) <-chan waitOutcome {
 			out.Answered++
 			return nil
 		})
-		if err == nil {
+		switch {
+		case err == nil:
 			ch <- out
+		case ctx.Err() == nil:
+			// The stream goes on without a done event; the client's
+			// own deadline ends it.
+			s.log.Warn("waiting for the answers of a request", "txn", txn, "seq", req.Seq, "err", err)
 		}
 	}()
 	return ch
