@@ -420,3 +420,45 @@ func FuzzParseLookupRequest(f *testing.F) {
 		}
 	})
 }
+
+func TestRegistryKeyRotationAndFailedResubscribe(t *testing.T) {
+	rg, srv := newTestRegistry(t, "")
+	old := DeriveIdentity(8, "rotating.test")
+	oldSrv := subscriberServer(t, old, rg, "")
+	rec := old.Record(registry.TypeBPP, "onest:work-opportunities", oldSrv.URL, time.Now())
+	if code, _, raw := subscribeRaw(t, srv.URL, rec, old.Signer()); code != 200 {
+		t.Fatalf("first subscribe: %d %s", code, raw)
+	}
+
+	// A new key, introduced with a signature by the registered one.
+	next := DeriveIdentity(9, "rotating.test")
+	nextSrv := subscriberServer(t, next, rg, "")
+	nextRec := next.Record(registry.TypeBPP, "onest:work-opportunities", nextSrv.URL, time.Now())
+	if code, ans, raw := subscribeRaw(t, srv.URL, nextRec, old.Signer()); code != 200 || ans.Status != registry.StatusSubscribed {
+		t.Fatalf("rotation signed by the registered key: %d %s", code, raw)
+	}
+	var keys []string
+	for _, r := range lookupRaw(t, srv.URL, `{"subscriber_id":"rotating.test"}`) {
+		keys = append(keys, r["key_id"].(string))
+	}
+	slices.Sort(keys)
+	want := []string{old.UniqueKeyID, next.UniqueKeyID}
+	slices.Sort(want)
+	if !slices.Equal(keys, want) {
+		t.Fatalf("keys after rotation %v, want both %v (old signatures still verify until the old key expires)", keys, want)
+	}
+
+	// Re-subscribing the same record at a URL that cannot answer leaves the
+	// SUBSCRIBED record as it was, and says so.
+	broken := subscriberServer(t, old, rg, "not-the-answer")
+	moved := rec
+	moved.URL = broken.URL
+	code, ans, raw := subscribeRaw(t, srv.URL, moved, old.Signer())
+	if code != 400 || ans.Status != registry.StatusSubscribed || !strings.Contains(ans.Error.Message, "unchanged") {
+		t.Fatalf("failed re-subscribe: %d %s; want 400 keeping status SUBSCRIBED and saying the record is unchanged", code, raw)
+	}
+	got := lookupRaw(t, srv.URL, fmt.Sprintf(`{"subscriber_id":"rotating.test","key_id":%q}`, old.UniqueKeyID))
+	if len(got) != 1 || got[0]["url"] != oldSrv.URL {
+		t.Fatalf("after a failed re-subscribe the record is %v; want it unchanged at %s", got, oldSrv.URL)
+	}
+}
