@@ -1,6 +1,8 @@
 package beckn
 
 import (
+	"bytes"
+
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -58,32 +60,31 @@ func (g *TagGroup) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return nil
 	}
 	type plain TagGroup
-	var w struct {
-		plain
-		Value *LenientString `json:"value,omitzero"`
-	}
-	if err := json.UnmarshalDecode(dec, &w); err != nil {
+	if err := json.UnmarshalDecode(dec, (*plain)(g)); err != nil {
 		return err
 	}
-	if w.Value != nil && w.List == nil {
-		*g = TagGroup{
-			List: []Tag{{
-				Descriptor: w.Descriptor,
-				Value:      *w.Value,
-				Display:    w.Display,
-				LegacyCode: w.LegacyCode,
-				LegacyName: w.LegacyName,
-				Unknown:    w.Unknown,
-			}},
-			bare: true,
-		}
+	if len(g.Unknown) == 0 || !bytes.Contains(g.Unknown, []byte(`"value"`)) {
+		return nil // the common case: a TagGroup, decoded in place
+	}
+	// A "value" member: a bare Tag (no list), or a group that also has a
+	// value, which stays in Unknown.
+	var extra struct {
+		Value   *LenientString `json:"value,omitzero"`
+		Unknown jsontext.Value `json:",embed"`
+	}
+	if err := json.Unmarshal(g.Unknown, &extra, decodeOptions); err != nil || extra.Value == nil || g.List != nil {
 		return nil
 	}
-	*g = TagGroup(w.plain)
-	if w.Value != nil {
-		// A group with both a list and a value: keep the value as the
-		// unknown member it is.
-		g.Unknown = appendStringMember(g.Unknown, "value", string(*w.Value))
+	*g = TagGroup{
+		List: []Tag{{
+			Descriptor: g.Descriptor,
+			Value:      *extra.Value,
+			Display:    g.Display,
+			LegacyCode: g.LegacyCode,
+			LegacyName: g.LegacyName,
+			Unknown:    extra.Unknown,
+		}},
+		bare: true,
 	}
 	return nil
 }
