@@ -7,6 +7,10 @@ import (
 	"time"
 
 	"github.com/onest-seeker/seeker/api"
+	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/registry"
+	"github.com/onest-seeker/seeker/signing"
+	"github.com/onest-seeker/seeker/store/sqlite"
 )
 
 const (
@@ -157,4 +161,39 @@ func TestEventsRefusals(t *testing.T) {
 			wantError(t, tt.name, status, b, tt.status, tt.code, tt.at)
 		})
 	}
+}
+
+// A callback stored by another instance on the same database publishes its
+// event on that instance's bus only; the stream must still deliver it,
+// because it reads the store and polls.
+func TestEventsSeeCallbacksStoredByAnotherInstance(t *testing.T) {
+	h := newHarness(t, nil)
+	s, req := h.search(keyAlice)
+	stream := h.events(s.EventsURL, keyAlice)
+
+	st2, err := sqlite.Open(t.Context(), h.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	other, err := engine.New(engine.Config{
+		SubscriberID:  bapID,
+		SubscriberURL: h.netSrv.URL,
+		Signer:        h.bap.Signer(),
+		Registry:      registry.NewCache(&registry.Client{BaseURL: h.reg.URL}),
+		Store:         st2,
+		InstanceID:    "other-instance",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := h.callback(req, "", catalogA)
+	now := time.Now()
+	hdr := http.Header{}
+	hdr.Set(signing.HeaderAuthorization, h.bpp.Signer().Sign(cb, now.Add(-time.Second), now.Add(time.Minute)))
+	if rc := other.Receive(t.Context(), "on_search", cb, hdr); rc.Ack != "ACK" {
+		t.Fatalf("the other instance answered %s %+v", rc.Ack, rc.Error)
+	}
+	ev, ok := stream.next(t)
+	wantEvent(t, ev, ok, "on_search", cb, s.Seq)
 }

@@ -54,7 +54,14 @@ func (s *Server) send(r *http.Request, call engine.Call, wait bool) (int, any, e
 	opt := s.cfg.Collect
 	opt.Expected = s.cfg.Engine.Expected(r.Context(), d)
 	out.Callbacks = []jsontext.Value{}
-	err = s.cfg.Engine.Collect(r.Context(), d, opt, func(m *store.Message) error {
+	ctx := r.Context()
+	if r.Header.Get(IdempotencyHeader) != "" {
+		// The answer is stored and replayed to the retry of a client that
+		// gave up waiting, so it must be complete: the wait goes on after
+		// the client leaves, bounded as always by the request's deadline.
+		ctx = context.WithoutCancel(ctx)
+	}
+	err = s.cfg.Engine.Collect(ctx, d, opt, func(m *store.Message) error {
 		out.Callbacks = append(out.Callbacks, jsontext.Value(m.Raw))
 		return nil
 	})
