@@ -75,6 +75,8 @@ func (c *crossCheck) check(reqAction string) {
 
 	cbOrder := cb.at(0, "message", "order")
 	switch reqAction {
+	case "search":
+		c.searchProvider()
 	case "select", "init", "confirm":
 		reqOrder := req.at(0, "message", "order")
 		if reqOrder < 0 || cbOrder < 0 {
@@ -169,4 +171,18 @@ func (c *crossCheck) orderID(asked string, cbOrder int32) {
 		return
 	}
 	c.sameID("message.order.id", "cross.order_id", CodeInvalidRequest, "order id", asked, c.cb.text(c.cb.member(cbOrder, "id")))
+}
+
+// searchProvider flags an on_search that answers a search for one provider
+// (intent.provider.id) with other providers only. It is a warning: the
+// intent is a filter, and a gateway fan-out reaches providers that may
+// ignore it, but the seeker asked for one provider and should know.
+func (c *crossCheck) searchProvider() {
+	asked := c.req.text(c.req.at(0, "message", "intent", "provider", "id"))
+	got, ok := ids(c.cb, c.cb.at(0, "message", "catalog"), "providers")
+	if asked == "" || !ok || len(got) == 0 || contains(got, asked) {
+		return
+	}
+	c.add("message.catalog.providers", "cross.provider", SeverityWarning, CodeProviderMismatch, fmt.Sprintf(
+		"The search asked for provider %q but the catalogue has only %s.", asked, strings.Join(got, ", ")))
 }

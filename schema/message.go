@@ -108,6 +108,9 @@ func (w *walker) message(action string, o options) {
 	if w.pol != nil && w.spec != nil && msg >= 0 {
 		w.checkMandatory(msg)
 	}
+	if msg >= 0 && t.nodes[msg].kind == kObject {
+		w.checkReferences(msg)
+	}
 	if w.dropped > 0 {
 		w.findings = append(w.findings, Finding{Rule: "report.truncated", Severity: SeverityInfo, Code: CodeInvalidRequest,
 			Message: fmt.Sprintf("%d further findings were not listed; fix the ones above first.", w.dropped)})
