@@ -12,6 +12,7 @@ import (
 // registry's, on the registry's server (the one address integrators
 // already know):
 //
+//	GET  /describe                   the describe document, without the admin key
 //	GET  /admin/bpps                 every BPP with its current faults
 //	POST /admin/bpps/{id}/faults     replace a BPP's faults
 //
@@ -22,6 +23,11 @@ import (
 func (n *Network) adminHandler(registryHandler http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", registryHandler)
+	mux.HandleFunc("GET /describe", func(w http.ResponseWriter, r *http.Request) {
+		d := n.Description()
+		d.AdminKey = ""
+		writeJSON(w, http.StatusOK, d)
+	})
 	mux.HandleFunc("GET /admin/bpps", func(w http.ResponseWriter, r *http.Request) {
 		if !requireAdmin(w, r, n.adminKey) {
 			return

@@ -197,9 +197,21 @@ func TestNetworkAdminFaults(t *testing.T) {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
+	// The public describe document has everything but the admin key.
+	resp, err := http.Get(d.Registry + "/describe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pub Description
+	_ = json.NewDecoder(resp.Body).Decode(&pub)
+	resp.Body.Close()
+	if pub.AdminKey != "" || pub.Gateway != d.Gateway || len(pub.Participants) != 2 {
+		t.Fatalf("GET /describe = %+v", pub)
+	}
+
 	req, _ := http.NewRequest(http.MethodGet, d.Registry+"/admin/bpps", nil)
 	req.Header.Set("Authorization", "Bearer adm")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
