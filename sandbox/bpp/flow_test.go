@@ -267,6 +267,17 @@ func TestOrderFlowPerDomain(t *testing.T) {
 			if status, fr := submitForm(t, fb.FeedbackForm.Form.URL, map[string]string{"nonce": nonce, "feedback-score": "9"}, false); status != 200 || !fr.Status {
 				t.Errorf("feedback submission: HTTP %d %+v", status, fr)
 			}
+
+			// Strict out: every callback has a complete 1.1.0 context.
+			for _, c := range h.all(func(captured) bool { return true }) {
+				x := c.Ctx
+				_, terr := x.Time()
+				if x.Version != "1.1.0" || x.Domain != fc.domain || x.Action != c.Action || x.BppID != h.bppID || x.BppURI != h.srv.URL ||
+					x.BapID != testBAPID || x.TransactionID != txn || x.Location == nil || x.Location.City == nil || x.TTL == "" || terr != nil ||
+					x.CoreVersion() != "1.1.0" || bytes.Contains(c.Body, []byte(`"core_version"`)) {
+					t.Errorf("%s: incomplete or legacy context %+v", c.Action, x)
+				}
+			}
 		})
 	}
 }

@@ -39,7 +39,23 @@ func (b *BPP) callbackContext(req beckn.Context, action, messageID string) beckn
 		c.MessageID = messageID
 	}
 	c.Timestamp = beckn.Timestamp(b.now())
+	// ONEST lists context.location (financial on_init) and context.ttl
+	// (financial on_select) as mandatory in callbacks; fill them from the
+	// provider when the request had none.
+	if c.Location == nil {
+		c.Location = b.homeLocation()
+	}
+	if c.TTL == "" {
+		c.TTL = beckn.LenientString(beckn.FormatDuration(beckn.DefaultTTL))
+	}
 	return c
+}
+
+// homeLocation is the city of the BPP's first provider, as a context
+// location.
+func (b *BPP) homeLocation() *beckn.Location {
+	l := b.catalog.Providers[0].Locations[0]
+	return &beckn.Location{City: &beckn.City{Name: l.City, Code: l.CityCode}, Country: &beckn.Country{Name: l.Country, Code: l.CountryCode}}
 }
 
 // encode builds the wire body of o.
