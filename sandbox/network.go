@@ -165,6 +165,9 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1"
 	}
+	if ip := net.ParseIP(opts.Addr); opts.Addr != "localhost" && (ip == nil || !(ip.IsLoopback() || ip.IsUnspecified())) {
+		return nil, fmt.Errorf("sandbox: listen address %q: use a loopback address (127.0.0.1, ::1) or an unspecified one (0.0.0.0); the sandbox only ever talks to loopback", opts.Addr)
+	}
 	if opts.Relay == "" {
 		opts.Relay = RelayDirect
 	}
@@ -464,14 +467,29 @@ func (n *Network) Register(_ context.Context, s registry.Subscriber) error {
 	return err
 }
 
-// Registry, Gateway and Telemetry give tests the participants themselves.
-func (n *Network) Registry() *Registry        { return n.registry }
-func (n *Network) Gateway() *Gateway          { return n.gateway }
-func (n *Network) Telemetry() *TelemetrySink  { return n.telemetry }
-func (n *Network) RegistryURL() string        { return n.regURL }
-func (n *Network) GatewayURL() string         { return n.gwURL }
-func (n *Network) TelemetryURL() string       { return n.telURL + TelemetryIngestPath }
-func (n *Network) AdminKey() string           { return n.adminKey }
+// Registry is the network's registry, for in-process inspection.
+func (n *Network) Registry() *Registry { return n.registry }
+
+// Gateway is the network's gateway (see Gateway.Deliveries).
+func (n *Network) Gateway() *Gateway { return n.gateway }
+
+// Telemetry is the sink, so tests can read what a BAP reported.
+func (n *Network) Telemetry() *TelemetrySink { return n.telemetry }
+
+// RegistryURL is the registry's base URL (…/lookup, …/subscribe).
+func (n *Network) RegistryURL() string { return n.regURL }
+
+// GatewayURL is the gateway's base URL (…/search).
+func (n *Network) GatewayURL() string { return n.gwURL }
+
+// TelemetryURL is the sink's ingest URL, what a BAP posts batches to.
+func (n *Network) TelemetryURL() string { return n.telURL + TelemetryIngestPath }
+
+// AdminKey is the Bearer key of every admin endpoint.
+func (n *Network) AdminKey() string { return n.adminKey }
+
+// RegistryIdentity is the registry's keys: a BAP needs the public halves to
+// verify and answer the on_subscribe challenge.
 func (n *Network) RegistryIdentity() Identity { return n.regID }
 
 // BPP returns the running provider with subscriberID, to read its catalog

@@ -335,6 +335,7 @@ func TestStartRejectsBadOptions(t *testing.T) {
 		want string
 	}{
 		{Options{Relay: "carrier-pigeon"}, "relay mode"},
+		{Options{Addr: "192.0.2.1"}, "loopback"},
 		{Options{BPPs: []BPPSpec{{Domain: "retail"}}}, "not an ONEST domain"},
 		{Options{BPPs: []BPPSpec{{SubscriberID: "x", Domain: beckn.DomainWork}, {SubscriberID: "x", Domain: beckn.DomainWork}}}, "used twice"},
 	} {
