@@ -120,6 +120,11 @@ func GenerateCatalog(domain string, index int, seed int64, epoch time.Time) (*Ca
 	if index == 0 {
 		addReferenceItems(g, c)
 	}
+	for _, p := range c.Providers {
+		for _, it := range p.Items {
+			it.words = words(searchText(p, it))
+		}
+	}
 	switch domain {
 	case domainLearning:
 		c.Name = "Courses and learning experiences"
@@ -434,7 +439,9 @@ func (g *gen) session(p *Provider, id string, t sessionTopic, slotIDs []string) 
 		if k < len(slotIDs) {
 			fid = slotIDs[k]
 		}
-		start := g.epoch.AddDate(0, 0, 1+g.rng.IntN(21)).Add(time.Duration(9+g.rng.IntN(10)) * time.Hour)
+		// Between 09:00 and 18:00 India time (UTC+05:30), on a day in the
+		// next three weeks.
+		start := g.epoch.AddDate(0, 0, 1+g.rng.IntN(21)).Add(time.Duration(9+g.rng.IntN(10))*time.Hour - 330*time.Minute)
 		n := 1 + g.rng.IntN(25)
 		seats += n
 		p.Fulfillments = append(p.Fulfillments, Fulfillment{

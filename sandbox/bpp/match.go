@@ -86,7 +86,10 @@ func allTokensIn(tokens []string, text string) bool {
 	if len(tokens) == 0 {
 		return true
 	}
-	ws := words(text)
+	return allTokensInWords(tokens, words(text))
+}
+
+func allTokensInWords(tokens, ws []string) bool {
 	for _, t := range tokens {
 		found := false
 		for _, w := range ws {
@@ -282,7 +285,7 @@ func (c *criteria) matches(p *Provider, it *Item, catalogGroups map[string]bool)
 	if len(c.ProviderName) > 0 && !allTokensIn(c.ProviderName, p.Name) {
 		return false
 	}
-	if len(c.Text) > 0 && !allTokensIn(c.Text, searchText(p, it)) {
+	if len(c.Text) > 0 && !c.textMatch(p, it) {
 		return false
 	}
 	if len(c.Categories) > 0 && !c.categoryMatch(p, it) {
@@ -322,6 +325,13 @@ func (c *criteria) matches(p *Provider, it *Item, catalogGroups map[string]bool)
 		return false
 	}
 	return c.tagsMatch(it, catalogGroups)
+}
+
+func (c *criteria) textMatch(p *Provider, it *Item) bool {
+	if it.words != nil {
+		return allTokensInWords(c.Text, it.words)
+	}
+	return allTokensIn(c.Text, searchText(p, it))
 }
 
 // searchText is what free text is matched against: names, code, creator,

@@ -105,6 +105,10 @@ type Item struct {
 	Tags     []TagGroup
 	// Form names the XInput form set init will ask for ("" = none).
 	Form string
+
+	// words is searchText split into words, computed once by
+	// GenerateCatalog (the catalog is read-only afterwards).
+	words []string
 }
 
 // TagValues returns every value of tag code in group (case-insensitive codes),
