@@ -20,7 +20,8 @@ const Version = "1.1.0"
 // BPP_ID/BPP_URI in upper case. Those keys are kept in the Legacy* members
 // so nothing is lost, and the accessor methods ([Context.BPPID],
 // [Context.CoreVersion], [Context.City], ...) fall back across variants;
-// consumers should read through the accessors. Seeker itself only ever
+// consumers should read through the accessors, or take
+// [Context.Normalized] once and read its members. Seeker itself only ever
 // fills the 1.1.0 members.
 type Context struct {
 	Domain        string        `json:"domain,omitzero"`
@@ -124,13 +125,13 @@ func (c Context) Expires() (time.Time, error) {
 	return t.Add(d), nil
 }
 
-// Callback returns the context of a BPP's reply to this request: the same
-// transaction and message ids, the callback action (on_<action>, or the meta
-// callback name), and the same participants, domain, location and ttl. The
-// result is a strict 1.1.0 context: values found under 0.9-style or
-// upper-case keys are moved to their 1.1.0 members, unknown members are not
-// echoed, and the timestamp is left for the sender to set (see [Timestamp]).
-func (c Context) Callback() Context {
+// Normalized returns the context as a strict 1.1.0 context: values found
+// under 0.9-style or upper-case keys (core_version, city, country, BPP_ID,
+// bap_url, ...) are moved to their 1.1.0 members and the legacy members are
+// cleared; unknown members are dropped. Use it where code reads the members
+// directly (routing, correlation, storage); the Decode result itself keeps
+// the raw keys so that re-encoding loses nothing.
+func (c Context) Normalized() Context {
 	loc := c.Location
 	if loc == nil && (c.City() != "" || c.Country() != "") {
 		loc = &Location{}
@@ -144,7 +145,7 @@ func (c Context) Callback() Context {
 	return Context{
 		Domain:        c.Domain,
 		Location:      loc,
-		Action:        CallbackAction(c.Action),
+		Action:        c.Action,
 		Version:       c.CoreVersion(),
 		BapID:         c.BAPID(),
 		BapURI:        c.BAPURI(),
@@ -152,9 +153,22 @@ func (c Context) Callback() Context {
 		BppURI:        c.BPPURI(),
 		TransactionID: c.TransactionID,
 		MessageID:     c.MessageID,
+		Timestamp:     c.Timestamp,
 		Key:           c.Key,
 		TTL:           c.TTL,
 	}
+}
+
+// Callback returns the context of a BPP's reply to this request: the same
+// transaction and message ids, the callback action (on_<action>, or the meta
+// callback name), and the same participants, domain, location and ttl, as a
+// strict 1.1.0 context (see [Context.Normalized]). The timestamp is left for
+// the sender to set (see [Timestamp]).
+func (c Context) Callback() Context {
+	cb := c.Normalized()
+	cb.Action = CallbackAction(c.Action)
+	cb.Timestamp = ""
+	return cb
 }
 
 // Timestamp formats t as core 1.1.0 context timestamps are sent: RFC 3339

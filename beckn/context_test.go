@@ -194,3 +194,19 @@ func TestActions(t *testing.T) {
 		}
 	}
 }
+
+func TestContextNormalized(t *testing.T) {
+	c, _ := decodeEncode[Context](t, `{"domain":"dsep:courses","action":"on_status","core_version":"1.1.0","city":{"code":"std:080"},"country":"IND",`+
+		`"bap_id":"a","bap_url":"https://a","BPP_ID":"b","BPP_URI":"https://b","transaction_id":"t","message_id":"m","timestamp":"ts","ttl":"PT5S","x":1}`)
+	n := c.Normalized()
+	want := Context{Domain: "dsep:courses", Action: ActionOnStatus, Version: "1.1.0",
+		Location: &Location{City: &City{Code: "std:080"}, Country: &Country{Code: "IND"}},
+		BapID:    "a", BapURI: "https://a", BppID: "b", BppURI: "https://b", TransactionID: "t", MessageID: "m", Timestamp: "ts", TTL: "PT5S"}
+	if !sameContext(n, want) {
+		got, _ := Marshal(&n)
+		t.Fatalf("Normalized = %s", got)
+	}
+	if n.Unknown != nil || !n.LegacyCity.IsZero() || n.LegacyBppID != "" {
+		t.Fatal("legacy and unknown members must be cleared")
+	}
+}
