@@ -83,12 +83,13 @@ type BPP struct {
 	orders map[string]*application // by order id
 	seq    int
 
-	large     sync.Once
-	largeCat  *beckn.Catalog
-	ctx       context.Context
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
-	closeOnce sync.Once
+	large    sync.Once
+	largeCat *beckn.Catalog
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	spawnMu  sync.Mutex // orders wg.Add against Close's wg.Wait
+	closing  bool
 }
 
 // New validates cfg, generates the catalog and seeds the reference orders.
@@ -188,11 +189,27 @@ func (b *BPP) Faults() Faults {
 // Close stops timers and pending sends and waits for in-flight ones.
 // Requests after Close are answered 503.
 func (b *BPP) Close() error {
-	b.closeOnce.Do(func() {
-		b.cancel()
-	})
+	b.spawnMu.Lock()
+	b.closing = true
+	b.cancel()
+	b.spawnMu.Unlock()
 	b.wg.Wait()
 	return nil
+}
+
+// spawn runs fn in a goroutine that Close waits for; after Close it does
+// nothing.
+func (b *BPP) spawn(fn func()) {
+	b.spawnMu.Lock()
+	defer b.spawnMu.Unlock()
+	if b.closing {
+		return
+	}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		fn()
+	}()
 }
 
 // closed reports whether Close was called.
@@ -209,9 +226,7 @@ func (b *BPP) scaled(d time.Duration) time.Duration {
 // after runs fn after d unless Close comes first. Every asynchronous piece
 // of work goes through here (or go) so that Close can wait for it.
 func (b *BPP) after(d time.Duration, fn func()) {
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
+	b.spawn(func() {
 		if d > 0 {
 			t := time.NewTimer(d)
 			defer t.Stop()
@@ -225,7 +240,7 @@ func (b *BPP) after(d time.Duration, fn func()) {
 			return
 		}
 		fn()
-	}()
+	})
 }
 
 // seedOrders creates the orders the Postman collection names, as confirmed

@@ -225,17 +225,32 @@ func clip(s string) string {
 }
 
 // unsolicited sends a provider-initiated callback (next on_init, on_status,
-// on_update) on a's transaction with a new message id, to the BAP that last
-// spoke to us about it. Seeded orders nobody asked about have no BAP yet.
-// The caller reads to/ok (a.Ctx, a.HasCtx) under the lock and calls this
-// after unlocking.
+// on_update) on a transaction with a new message id, to the BAP that last
+// spoke to us about it, in the background. Seeded orders nobody asked
+// about have no BAP yet (ok false). The caller reads to/ok (a.Ctx,
+// a.HasCtx) under the lock and calls this after unlocking.
 func (b *BPP) unsolicited(to beckn.Context, ok bool, action string, msg any) {
+	b.spawn(func() { b.unsolicitedSync(to, ok, action, msg) })
+}
+
+// unsolicitedSync is unsolicited in the caller's goroutine, for callers
+// that must keep their callbacks in order (the timeline).
+func (b *BPP) unsolicitedSync(to beckn.Context, ok bool, action string, msg any) {
 	if !ok {
 		return
 	}
-	req := to
-	o := outbound{Action: action, Message: msg, MessageID: beckn.NewUUID()}
 	f := b.Faults()
 	f.Silent, f.NackCode, f.Late, f.LargeCatalog = false, "", false, false
-	b.after(f.Delay, func() { b.send(req, o, f) })
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-b.ctx.Done():
+			return
+		}
+	}
+	if b.ctx.Err() == nil {
+		b.send(to, outbound{Action: action, Message: msg, MessageID: beckn.NewUUID()}, f)
+	}
 }

@@ -18,7 +18,7 @@ const (
 	timelineSecond = 60 * time.Second
 )
 
-// timelineStep is one provider-initiated change.
+// timelineStep is one provider-initiated change, after the previous one.
 type timelineStep struct {
 	after  time.Duration
 	action string // on_status or on_update
@@ -86,34 +86,44 @@ func (b *BPP) complete(a *application, now time.Time) {
 }
 
 // startTimeline schedules the domain's steps for a just-confirmed order.
-// Each step re-checks the order under the lock, so a cancelled order stops
-// moving. Caller holds mu.
+// Steps run one after the other (each schedules the next), so a loaded
+// machine cannot reorder them; each re-checks the order under the lock,
+// so a cancelled or completed order stops moving. Caller holds mu.
 func (b *BPP) startTimeline(a *application) {
 	if a.timelineOn {
 		return
 	}
 	a.timelineOn = true
-	var at time.Duration
-	for _, st := range timelines[b.cfg.Domain] {
-		at += st.after
-		step := st
-		b.after(b.scaled(at), func() { b.runStep(a, step) })
+	b.scheduleStep(a, 0)
+}
+
+func (b *BPP) scheduleStep(a *application, i int) {
+	steps := timelines[b.cfg.Domain]
+	if i >= len(steps) {
+		return
 	}
+	b.after(b.scaled(steps[i].after), func() {
+		if b.runStep(a, steps[i]) {
+			b.scheduleStep(a, i+1)
+		}
+	})
 }
 
 // runStep applies one timeline step and tells the BAP, unless the order
-// stopped being active (cancelled, completed) in the meantime.
-func (b *BPP) runStep(a *application, step timelineStep) {
+// stopped being active (cancelled, completed) in the meantime; it reports
+// whether the step ran.
+func (b *BPP) runStep(a *application, step timelineStep) bool {
 	b.mu.Lock()
 	if a.Status != "ACTIVE" {
 		b.mu.Unlock()
-		return
+		return false
 	}
 	step.apply(b, a, b.now())
 	msg := beckn.OrderMessage{Order: b.renderOrder(a, nil)}
 	to, ok := a.Ctx, a.HasCtx
 	b.mu.Unlock()
-	b.unsolicited(to, ok, step.action, msg)
+	b.unsolicitedSync(to, ok, step.action, msg)
+	return true
 }
 
 // newSlot reads the new session time of an expert-connect update from
