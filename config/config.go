@@ -53,6 +53,11 @@ type Config struct {
 	// "default" applies to actions without their own entry.
 	TTL map[string]string `yaml:"ttl"`
 
+	// SearchQuiet ends a synchronous search when no provider has answered
+	// for this long since the last answer, so one silent provider does not
+	// hold a learner until the ttl runs out.
+	SearchQuiet time.Duration `yaml:"search_quiet"`
+
 	Listen Listen `yaml:"listen"`
 
 	// Storage is a SQLite path (default seeker.db) or a postgres:// URL.
@@ -128,6 +133,7 @@ func Default() Config {
 			"default": "PT30S",
 			"search":  "PT30S",
 		},
+		SearchQuiet:   3 * time.Second,
 		Listen:        Listen{Network: "127.0.0.1:8081", Client: "127.0.0.1:8080"},
 		Storage:       "seeker.db",
 		BodyLimit:     20 << 20,
@@ -361,6 +367,9 @@ func (c *Config) Check() error {
 	}
 	if c.BodyLimit < 64<<10 {
 		return &Problem{"body_limit", fmt.Sprintf("%d bytes is too small for ONEST catalogs; use at least 64KB (default 20MB)", c.BodyLimit)}
+	}
+	if c.SearchQuiet < 100*time.Millisecond || c.SearchQuiet > 5*time.Minute {
+		return &Problem{"search_quiet", "must be between 100ms and 5m (default 3s)"}
 	}
 	if c.ClockSkew < 0 || c.ClockSkew > 10*time.Minute {
 		return &Problem{"clock_skew", "must be between 0s and 10m (default 30s)"}

@@ -35,6 +35,7 @@ func TestCheckNamesTheSettingAndTheFix(t *testing.T) {
 		{"bad validation mode", func(c *Config) { c.Validation.Inbound = "loud" }, "validation.inbound"},
 		{"short api key", func(c *Config) { c.APIKeys = map[string]string{"app": "short"} }, "api_keys.app"},
 		{"no domains", func(c *Config) { c.Domains = nil }, "domains"},
+		{"instant quiet period", func(c *Config) { c.SearchQuiet = time.Millisecond }, "search_quiet"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -34,7 +34,10 @@ func TestSearchSurvivesEveryProviderFault(t *testing.T) {
 		extra = append(extra, sandbox.BPPSpec{SubscriberID: id, Domain: beckn.DomainLearning, Faults: f})
 	}
 	s := startStack(t, sandbox.Options{Seed: 7, ExtraBPPs: extra}, func(c *config.Config) {
-		c.TTL = map[string]string{"default": "PT20S", "search": "PT5S"}
+		// Generous windows: the machine may be slow, and this test is about
+		// which answers reach the learner, not about speed.
+		c.TTL = map[string]string{"default": "PT20S", "search": "PT15S"}
+		c.SearchQuiet = 10 * time.Second
 	})
 
 	txn := beckn.NewUUID()
@@ -44,8 +47,8 @@ func TestSearchSurvivesEveryProviderFault(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("search answered %d (%+v)", status, ans.Error)
 	}
-	if took > 30*time.Second {
-		t.Fatalf("search took %s", took)
+	if took > 16*time.Second {
+		t.Fatalf("search took %s, longer than its 15 s ttl", took)
 	}
 	from := map[string]int{}
 	for _, r := range ans.Responses {

@@ -190,17 +190,35 @@ func runJourney(t *testing.T, s *stack, j journey) {
 	if fb.FeedbackForm == nil {
 		t.Errorf("on_rating has no feedback form")
 	}
-	reasons := one[beckn.CancellationReasonsMessage](t, s, "get_cancellation_reasons", c, map[string]any{})
-	if len(reasons.CancellationReasons) == 0 {
-		t.Fatalf("no cancellation reasons")
-	}
-	// Cancel a second application on a new transaction.
-	c2 := c
-	c2.TransactionID = beckn.NewUUID()
-	conf2 := one[beckn.OrderMessage](t, s, "confirm", c2, map[string]any{"order": order})
-	can := one[beckn.OrderMessage](t, s, "cancel", c2, map[string]any{"order_id": conf2.Order.ID, "cancellation_reason_id": reasons.CancellationReasons[0].ID})
-	if can.Order.Status != "CANCELLED" {
-		t.Errorf("on_cancel: status %q", can.Order.Status)
+}
+
+// TestCancelEveryDomain cancels a fresh application in each domain with a
+// reason the provider lists. The providers' timelines run at real speed
+// here, so no application completes before it is cancelled.
+func TestCancelEveryDomain(t *testing.T) {
+	s := startStack(t, sandbox.Options{Seed: 2026, TimeScale: 1})
+	for _, j := range journeys {
+		t.Run(strings.TrimPrefix(j.domain, "onest:"), func(t *testing.T) {
+			refID, _ := s.network.ReferenceBPP(j.domain)
+			c := beckn.Context{Domain: j.domain, TransactionID: beckn.NewUUID(), BppID: refID}
+			reasons := one[beckn.CancellationReasonsMessage](t, s, "get_cancellation_reasons", c, map[string]any{})
+			if len(reasons.CancellationReasons) == 0 {
+				t.Fatalf("no cancellation reasons")
+			}
+			order := map[string]any{"provider": map[string]any{"id": j.provider}, "items": []any{map[string]any{"id": j.item}},
+				"fulfillments": []any{map[string]any{"customer": map[string]any{
+					"person":  map[string]any{"name": profile["user-full-name"], "age": "19", "gender": "Female"},
+					"contact": map[string]any{"phone": profile["user-phone-number"], "email": profile["user-email"]}}}}}
+			conf := one[beckn.OrderMessage](t, s, "confirm", c, map[string]any{"order": order})
+			can := one[beckn.OrderMessage](t, s, "cancel", c, map[string]any{"order_id": conf.Order.ID, "cancellation_reason_id": reasons.CancellationReasons[0].ID})
+			if can.Order.Status != "CANCELLED" {
+				t.Errorf("on_cancel: status %q", can.Order.Status)
+			}
+			o, err := s.seeker.Store.Order(context.Background(), string(conf.Order.ID))
+			if err != nil || o.State == "" {
+				t.Fatalf("cancelled order not recorded: %+v %v", o, err)
+			}
+		})
 	}
 }
 

@@ -130,7 +130,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, log: log, Engine: eng, Store: st, Cache: cache, Signer: signer, ownStore: own,
-		API:       api.New(api.Config{Engine: eng, Keys: keys, Logger: log}),
+		API:       api.New(api.Config{Engine: eng, Keys: keys, Logger: log, Collect: engine.CollectOptions{Quiet: cfg.SearchQuiet}}),
 		networkLn: opt.NetworkListener, clientLn: opt.ClientListener,
 		serveErr: make(chan error, 2),
 	}

@@ -62,6 +62,10 @@ ttl:
   default: PT30S
   search: PT30S
 
+# A synchronous search returns when every reachable provider has answered, or
+# when none has answered for this long since the last answer, or at the ttl.
+search_quiet: 3s
+
 listen:
   network: 127.0.0.1:8081   # what providers and the gateway call
   client: 127.0.0.1:8080    # client API and learner web app
