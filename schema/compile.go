@@ -70,12 +70,22 @@ type typ struct {
 	min, max int64
 	hasMin   bool
 	hasMax   bool
-	members  map[string]*typ
+	members  map[string]member
 	names    []string // member names, sorted, for suggestions
 	required []string
 	elem     *typ
 	hook     hook
 }
+
+// member is a declared member of an object rule; bit identifies it in the
+// mask the walker keeps per object to spot duplicates in O(1).
+type member struct {
+	t   *typ
+	bit uint64
+}
+
+// maxMembers bounds the members of one object rule to the bits of the mask.
+const maxMembers = 64
 
 // compileTypes turns the coreObjects notation into a type graph. It fails on
 // any malformed line or unresolved name, which the tests exercise, so New
@@ -108,29 +118,32 @@ func compileTypes(src string) (map[string]*typ, error) {
 		if _, dup := types[name]; dup {
 			return nil, fmt.Errorf("line %d: %s defined twice", n+1, name)
 		}
-		t := &typ{name: name, kind: tObject, members: map[string]*typ{}, hook: typeHooks[name]}
+		t := &typ{name: name, kind: tObject, members: map[string]member{}, hook: typeHooks[name]}
 		types[name] = t
 		todo = append(todo, pending{t, strings.Fields(rest), n + 1})
 	}
 	for _, p := range todo {
 		for _, d := range p.decl {
-			member, kindSpec, ok := strings.Cut(d, ":")
-			if !ok || member == "" || kindSpec == "" {
+			name, kindSpec, ok := strings.Cut(d, ":")
+			if !ok || name == "" || kindSpec == "" {
 				return nil, fmt.Errorf("line %d: malformed member %q", p.line, d)
 			}
-			if strings.HasSuffix(member, "!") {
-				member = strings.TrimSuffix(member, "!")
-				p.t.required = append(p.t.required, member)
+			if strings.HasSuffix(name, "!") {
+				name = strings.TrimSuffix(name, "!")
+				p.t.required = append(p.t.required, name)
 			}
-			if _, dup := p.t.members[member]; dup {
-				return nil, fmt.Errorf("line %d: member %s declared twice", p.line, member)
+			if _, dup := p.t.members[name]; dup {
+				return nil, fmt.Errorf("line %d: member %s declared twice", p.line, name)
 			}
 			mt, err := resolveKind(kindSpec, types)
 			if err != nil {
-				return nil, fmt.Errorf("line %d: %s: %w", p.line, member, err)
+				return nil, fmt.Errorf("line %d: %s: %w", p.line, name, err)
 			}
-			p.t.members[member] = mt
-			p.t.names = append(p.t.names, member)
+			if len(p.t.members) == maxMembers {
+				return nil, fmt.Errorf("line %d: more than %d members", p.line, maxMembers)
+			}
+			p.t.members[name] = member{t: mt, bit: 1 << len(p.t.members)}
+			p.t.names = append(p.t.names, name)
 		}
 		sort.Strings(p.t.names)
 	}

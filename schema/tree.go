@@ -288,9 +288,9 @@ var plain = func() (t [256]bool) {
 // the classic SWAR tests for a zero byte and for a byte below 0x20.
 func plain8(x uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	hasZero := func(v uint64) uint64 { return (v - ones) & ^v & highs }
-	control := (x - 0x20*ones) & ^x & highs
-	return (control | hasZero(x^('"'*ones)) | hasZero(x^('\\'*ones)) | x&highs) == 0
+	q := x ^ ('"' * ones)  // zero bytes where x has '"'
+	b := x ^ ('\\' * ones) // zero bytes where x has '\\'
+	return ((x-0x20*ones)&^x|(q-ones)&^q|(b-ones)&^b|x)&highs == 0
 }
 
 func isHex4(b []byte) bool {

@@ -220,20 +220,25 @@ func (w *walker) walk(i int32, ty *typ) {
 			w.typeError(i, ty)
 			return
 		}
-		w.checkDuplicates(i)
+		var seen uint64 // declared members met so far, to spot duplicates
 		for c := n.first; c >= 0; c = w.t.nodes[c].next {
-			var mt *typ
+			var m member
+			var ok bool
 			if w.t.nodes[c].keyEsc {
-				mt = ty.members[w.t.key(c)]
+				m, ok = ty.members[w.t.key(c)]
 			} else {
-				mt = ty.members[string(w.t.rawKey(c))]
+				m, ok = ty.members[string(w.t.rawKey(c))]
 			}
-			if mt == nil {
+			if !ok {
 				w.unknownMember(c, ty)
 				continue
 			}
 			w.push(c)
-			w.walk(c, mt)
+			if seen&m.bit != 0 {
+				w.duplicate(c)
+			}
+			seen |= m.bit
+			w.walk(c, m.t)
 			w.pop()
 		}
 		for _, r := range ty.required {
@@ -379,10 +384,17 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// checkDuplicates reports members that appear twice in object i. JSON
-// parsers disagree on them (encoding/json keeps the last, the rules here
+// duplicate reports member c (the current path) as a repeated member. JSON
+// parsers disagree on repeats (encoding/json keeps the last, the rules here
 // read the first, encoding/json/v2 refuses the document), so a message with
-// duplicates means different things to different receivers.
+// them means different things to different receivers. Declared members of
+// object rules are checked as they are met; maps by checkDuplicates.
+func (w *walker) duplicate(c int32) {
+	w.here("json.duplicate-member", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+		"%s appears more than once in this object; receivers disagree on which value counts. Send it once.", w.t.key(c)))
+}
+
+// checkDuplicates reports repeated members of map object i (Form.data).
 func (w *walker) checkDuplicates(i int32) {
 	t := w.t
 	count := 0
@@ -394,8 +406,7 @@ func (w *walker) checkDuplicates(i int32) {
 	}
 	report := func(c int32) {
 		w.push(c)
-		w.here("json.duplicate-member", SeverityError, CodeInvalidRequest, fmt.Sprintf(
-			"%s appears more than once in this object; receivers disagree on which value counts. Send it once.", t.key(c)))
+		w.duplicate(c)
 		w.pop()
 	}
 	same := func(c, d int32) bool {
