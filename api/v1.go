@@ -80,10 +80,14 @@ func errorFrom(err error) *apiError {
 		return ae
 	case errors.As(err, &ee):
 		typ := "CONTEXT-ERROR"
-		if ee.Status >= 500 {
+		if ee.Status >= 500 || ee.Status < 400 {
 			typ = "CORE-ERROR"
 		}
-		return &apiError{Status: ee.Status, Type: typ, Code: ee.Code, Path: ee.Path, Message: ee.Message}
+		status := ee.Status
+		if status < 400 || status > 599 {
+			status = http.StatusInternalServerError // an engine error without a status is our bug
+		}
+		return &apiError{Status: status, Type: typ, Code: ee.Code, Path: ee.Path, Message: ee.Message}
 	case errors.Is(err, store.ErrNotFound):
 		return &apiError{Status: http.StatusNotFound, Type: "CONTEXT-ERROR", Code: "404", Message: err.Error()}
 	case errors.Is(err, store.ErrConflict):
