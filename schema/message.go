@@ -61,6 +61,7 @@ func (w *walker) message(action string, o options) {
 	}
 	msg := t.member(0, "message")
 	errNode := t.member(0, "error")
+	w.checkDuplicates(0)
 	for c := t.nodes[0].first; c >= 0; c = t.nodes[c].next {
 		w.push(c)
 		switch {

@@ -297,6 +297,9 @@ func TestRules(t *testing.T) {
 		{name: "duplicate member spelt with an escape", action: "select",
 			body: []byte(strings.Replace(string(msg(t, validSelect)), `"provider":{"id":"infosys"}`, `"provider":{"id":"infosys","\u0069d":"wipro"}`, 1)),
 			want: []finding{{"message.order.provider.id", "json.duplicate-member", SeverityError}}},
+		{name: "duplicate message", action: "select",
+			body: []byte(strings.Replace(string(msg(t, validSelect)), `{"context":`, `{"message":{},"context":`, 1)),
+			want: []finding{{"message", "json.duplicate-member", SeverityError}}},
 		// Real-world deviations (onest-domain.md §8.4).
 		{name: "upper-case URL member", action: "select",
 			body: msg(t, validSelect, "message.order.items.0.descriptor", map[string]any{"media": []any{map[string]any{"URL": "https://x.example.com/a.mp4"}}}),

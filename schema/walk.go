@@ -394,7 +394,8 @@ func (w *walker) duplicate(c int32) {
 		"%s appears more than once in this object; receivers disagree on which value counts. Send it once.", w.t.key(c)))
 }
 
-// checkDuplicates reports repeated members of map object i (Form.data).
+// checkDuplicates reports repeated members of object i whose members are not
+// declared one by one: maps (Form.data) and the envelope.
 func (w *walker) checkDuplicates(i int32) {
 	t := w.t
 	count := 0
