@@ -33,6 +33,7 @@ type hookApp struct {
 
 	mu      sync.Mutex
 	failing bool
+	refuse  int // answer 422 to this many more posts
 	hits    []hookHit
 }
 
@@ -47,11 +48,15 @@ func newHookApp(t testing.TB) *hookApp {
 			hit.status = http.StatusUnprocessableEntity
 		}
 		a.mu.Lock()
-		if hit.status == 0 {
+		switch {
+		case hit.status != 0:
+		case a.refuse > 0:
+			a.refuse--
+			hit.status = http.StatusUnprocessableEntity
+		case a.failing:
+			hit.status = http.StatusServiceUnavailable
+		default:
 			hit.status = http.StatusOK
-			if a.failing {
-				hit.status = http.StatusServiceUnavailable
-			}
 		}
 		a.hits = append(a.hits, hit)
 		a.mu.Unlock()
@@ -187,6 +192,23 @@ func TestWebhookResumesAfterRestartWithoutRepeats(t *testing.T) {
 	h.deliver(cb3)
 
 	wantDelivered(t, app.waitAccepted(3), s.TransactionID, cb1, cb2, cb3)
+}
+
+// An app that answers 422 says it will never accept that payload; the
+// callback is skipped once so that it does not block every later one.
+func TestWebhookSkipsACallbackTheAppRefuses(t *testing.T) {
+	app := newHookApp(t)
+	app.refuse = 1
+	h := webhookHarness(t, app)
+	s, req := h.search(keyAlice)
+	cb1, cb2 := h.callback(req, "", catalogA), h.callback(req, "", catalogB)
+	h.deliver(cb1)
+	h.deliver(cb2)
+	wantDelivered(t, app.waitAccepted(1), s.TransactionID, cb2)
+	hits := app.all()
+	if len(hits) != 2 || hits[0].status != http.StatusUnprocessableEntity || string(hits[0].event.Callback) != string(cb1) {
+		t.Fatalf("the app got %d posts (first %d %s), want cb1 refused once, then cb2", len(hits), hits[0].status, hits[0].body)
+	}
 }
 
 func TestNewWebhooksRefusesBadTargets(t *testing.T) {
