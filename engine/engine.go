@@ -111,6 +111,7 @@ type Engine struct {
 	verifier signing.Verifier
 
 	kick chan struct{} // wakes the outbox worker early
+	sent *sentCache
 
 	mu      sync.Mutex
 	stop    context.CancelFunc
@@ -166,6 +167,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg:  cfg,
 		log:  cfg.Logger,
 		kick: make(chan struct{}, 1),
+		sent: newSentCache(1 << 16),
 	}
 	e.verifier = signing.Verifier{Skew: cfg.Skew, Now: cfg.Now}
 	return e, nil

@@ -339,3 +339,16 @@ func TestPendingSendSurvivesARestart(t *testing.T) {
 		return e != nil && e.State == store.OutboxAcked
 	})
 }
+
+func TestCallbacksCorrelateAfterARestartWithoutTheCache(t *testing.T) {
+	h := newHarness(t)
+	d := sendSelect(t, h, "")
+	h.restart() // a new engine: its memory of sent requests is empty
+	if status, ack := ackOf(t, h.post("/on_select", callback(t, d.Body, `{"order":{}}`), h.bppSigner())); status != 200 || ack.Status != "ACK" {
+		t.Fatalf("answered %d %+v", status, ack)
+	}
+	msgs, _ := h.st.Messages(context.Background(), store.MessageFilter{Direction: store.Inbound})
+	if len(msgs) != 1 || msgs[0].Correlation != store.Solicited || msgs[0].RequestSeq != d.Seq {
+		t.Fatalf("after a restart the callback was stored as %+v", msgs)
+	}
+}

@@ -124,13 +124,13 @@ func (e *Engine) Receive(ctx context.Context, action string, body []byte, h http
 	}
 
 	nack := (*beckn.Error)(nil)
-	req, err := e.cfg.Store.OutboundByMessageID(ctx, bctx.MessageID)
+	req, err := e.request(ctx, bctx.MessageID)
 	switch {
-	case err == nil && beckn.CallbackAction(req.Action) == action:
-		m.Correlation, m.RequestSeq, m.Deadline = store.Solicited, req.Seq, req.Deadline
-		m.Late = !req.Deadline.IsZero() && now.After(req.Deadline)
+	case err == nil && beckn.CallbackAction(req.action) == action:
+		m.Correlation, m.RequestSeq, m.Deadline = store.Solicited, req.seq, req.deadline
+		m.Late = !req.deadline.IsZero() && now.After(req.deadline)
 		if m.Late && e.cfg.NackLate {
-			nack = beckn.NewError(beckn.CodeInvalidRequest, "context.timestamp", fmt.Sprintf("callback arrived %s after the request's ttl ran out", now.Sub(req.Deadline).Round(time.Millisecond)))
+			nack = beckn.NewError(beckn.CodeInvalidRequest, "context.timestamp", fmt.Sprintf("callback arrived %s after the request's ttl ran out", now.Sub(req.deadline).Round(time.Millisecond)))
 		}
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return Receipt{Status: http.StatusServiceUnavailable, Ack: "NACK", Error: beckn.NewError("", "", "storage unavailable; retry")}
@@ -184,6 +184,21 @@ func (e *Engine) Receive(ctx context.Context, action string, body []byte, h http
 		e.log.Warn("publishing callback event", "seq", m.Seq, "err", err)
 	}
 	return Receipt{Status: http.StatusOK, Ack: "ACK", Message: m}
+}
+
+// request finds the request a callback's message id belongs to: from memory
+// when this process sent it, else from the store.
+func (e *Engine) request(ctx context.Context, messageID string) (sentRequest, error) {
+	if r, ok := e.sent.get(messageID); ok {
+		return r, nil
+	}
+	m, err := e.cfg.Store.OutboundByMessageID(ctx, messageID)
+	if err != nil {
+		return sentRequest{}, err
+	}
+	r := sentRequest{seq: m.Seq, action: m.Action, deadline: m.Deadline}
+	e.sent.put(messageID, r)
+	return r, nil
 }
 
 // verify checks the Authorization header and any gateway headers over the

@@ -127,6 +127,7 @@ func (e *Engine) Send(ctx context.Context, c Call) (*Dispatch, error) {
 	if err := e.cfg.Store.InsertOutbound(ctx, m, entry); err != nil {
 		return nil, fmt.Errorf("storing outbound %s: %w", bctx.Action, err)
 	}
+	e.sent.put(bctx.MessageID, sentRequest{seq: m.Seq, action: bctx.Action, deadline: deadline})
 	d := &Dispatch{Seq: m.Seq, Context: bctx, Body: body, URL: url, Deadline: deadline}
 	res := e.attempt(ctx, entry, m)
 	d.Ack, d.Error = res.ack, res.err
