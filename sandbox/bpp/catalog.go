@@ -298,10 +298,7 @@ func (g *gen) job(p *Provider, id string, r jobRole) *Item {
 			}
 		}
 	}
-	var locs []string
-	for _, l := range g.subset(locationIDs(p), 2) {
-		locs = append(locs, l)
-	}
+	locs := g.subset(locationIDs(p), 2)
 	req := TagGroup{Code: "job-requirements", Name: "Job requirements", List: []Tag{{"req-experience", "Required experience (years)", trimFloat(exp)}}}
 	for _, s := range r.Skills {
 		req.List = append(req.List, Tag{"req-prof-skill", "Required professional skill", s})

@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
+	"github.com/go-json-experiment/json/jsontext"
 	"net/http"
 	"strings"
 	"testing"
@@ -217,4 +219,64 @@ func TestCallbacksStayOnLoopback(t *testing.T) {
 			t.Errorf("%s: %q %v", u, d, err)
 		}
 	}
+}
+
+// FuzzHandle feeds arbitrary messages to every action's handler: no panic,
+// and whatever it answers encodes.
+func FuzzHandle(f *testing.F) {
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	b, err := New(Config{SubscriberID: "fuzz.bpp", KeyID: "k", SigningKey: key, Domain: domainExpert, BaseURL: "http://127.0.0.1:1", TimeScale: 1e-6,
+		Keys: func(context.Context, string, string) (ed25519.PublicKey, error) { return nil, errors.New("none") }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer b.Close()
+	actions := []string{"select", "init", "confirm", "status", "update", "cancel", "rating", "support", "track", "get_cancellation_reasons", "search"}
+	for i, s := range []string{
+		`{"order":{"item":{"id":"` + RefSessionConfirm + `"},"fulfillment":{"customer":{"person":{"dob":"25-01-1991"}}}}}`,
+		`{"order":{"items":[{"id":"` + RefSessionInit + `"}],"fulfillments":[{"id":"` + RefSessionInitSlot + `"}]}}`,
+		`{"order":{}}`,
+		`{"order_id":"` + RefOrderStatus + `"}`,
+		`{"update_target":"order.fulfillments[0].time","order":{"id":"` + RefOrderShared + `","fulfillments":[{"time":{"range":{"start":"2023-02-20T23:23:16","end":"2023-02-21T01:23:16"}}}]}}`,
+		`{"order_id":"` + RefOrderCancel + `","cancellation_reason_id":"12"}`,
+		`{"id":"` + RefOrderECTrack + `","rating_category":"MENTOR-KNOWLEDGE","value":"4"}`,
+		`{"ref_id":"` + RefOrderECTrack + `"}`,
+		`{"order_id":"` + RefOrderECTrack + `"}`,
+		`{}`,
+		`{"intent":{"fulfillment":{"agent":{"person":{"name":"Radhika"}}}}}`,
+	} {
+		f.Add(uint8(i), "txn-1", s)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, txn, msg string) {
+		if !jsontext.Value(msg).IsValid() {
+			return
+		}
+		action := actions[int(which)%len(actions)]
+		ctx := beckn.Context{Domain: domainExpert, Action: action, Version: "1.1.0", BapID: "bap", BapURI: "http://127.0.0.1:2",
+			TransactionID: txn, MessageID: "m"}
+		var out []outbound
+		if action == "search" {
+			in, ex, err := decodeSearch(jsontext.Value(msg))
+			if err != nil {
+				return
+			}
+			out = b.handleSearch(ctx, in, ex, Faults{})
+		} else {
+			var e *beckn.Error
+			if out, e = b.handle(ctx, action, jsontext.Value(msg)); e != nil {
+				if e.Code == "" || e.Message == "" {
+					t.Fatalf("NACK without code or message: %+v", e)
+				}
+				return
+			}
+		}
+		if len(out) == 0 {
+			t.Fatalf("%s answered no callback", action)
+		}
+		for _, o := range out {
+			if _, err := b.encode(b.callbackContext(ctx, o.Action, ""), o); err != nil {
+				t.Fatalf("%s: callback does not encode: %v", action, err)
+			}
+		}
+	})
 }

@@ -197,7 +197,7 @@ func (b *BPP) orderFlow(ctx beckn.Context, action string, o *beckn.Order) []outb
 			}
 			return errCallback(cb, beckn.CodeItemNotFound, "message.order.items[0].id", "no item "+strconv.Quote(iid)+" at "+where)
 		}
-	} else if a != nil {
+	} else if a != nil && a.Item != nil {
 		p, it = a.Provider, a.Item
 	} else {
 		return errCallback(cb, beckn.CodeItemNotFound, "message.order.items", "the order names no item and the transaction has none selected")
