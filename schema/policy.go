@@ -124,22 +124,11 @@ func (w *walker) checkContextPolicy(ctx int32) {
 	}
 	for c := t.nodes[ctx].first; c >= 0; c = t.nodes[c].next {
 		key := t.key(c)
-		switch key {
-		case "core_version", "city", "country":
-			w.add("context."+key, "onest.legacy-context", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
-				"context.%s is a Beckn 0.9 member; core 1.1.0 uses %s.", key, legacyContextHint[key]))
-		}
 		if key != "domain" && t.nodes[c].kind == kString && strings.Contains(t.text(c), "{{") {
 			w.add("context."+key, "onest.placeholder", SeverityError, CodeInvalidRequest, fmt.Sprintf(
 				"context.%s is %q, an unresolved template variable; substitute the real value.", key, t.text(c)))
 		}
 	}
-}
-
-var legacyContextHint = map[string]string{
-	"core_version": "context.version",
-	"city":         "context.location.city.code",
-	"country":      "context.location.country.code",
 }
 
 // missing reports whether a mandatory value is absent or empty.

@@ -322,12 +322,51 @@ func (w *walker) typeError(i int32, ty *typ) {
 // silently ignored by every receiver.
 func (w *walker) unknownMember(c int32, ty *typ) {
 	name := w.t.key(c)
+	if hint, ok := misplacedMembers[ty.name][name]; ok {
+		w.push(c)
+		w.here("core.unknown-member", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
+			"%s is not a member of %s in core 1.1.0: %s Receivers ignore it.", name, ty.name, hint))
+		w.pop()
+		return
+	}
 	if s := suggest(name, ty.names); s != "" {
 		w.push(c)
 		w.here("core.unknown-member", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
 			"%s is not a member of %s; did you mean %s? Receivers ignore the misspelt member.", name, ty.name, s))
 		w.pop()
 	}
+}
+
+// misplacedMembers are members that ONEST artefacts put where core 1.1.0
+// does not look for them (Beckn 0.9 shapes, the sandbox collection's flat
+// rating and support messages, onest-domain.md §2.4 and §7.6), with where
+// they belong. Edit distance alone would give wrong advice for them
+// (Fulfillment.start is not a misspelt "state").
+var misplacedMembers = map[string]map[string]string{
+	"Fulfillment": {
+		"start": "it is the Beckn 0.9 form; core 1.1.0 describes the start as an element of stops[] (type \"start\").",
+		"end":   "it is the Beckn 0.9 form; core 1.1.0 describes the end as an element of stops[] (type \"end\").",
+	},
+	"Intent": {
+		"location": "search by place with intent.provider.locations[] (city, state, country).",
+	},
+	"RatingMessage": {
+		"id":              "send message.ratings: [{\"id\", \"rating_category\", \"value\"}].",
+		"rating_category": "send message.ratings: [{\"id\", \"rating_category\", \"value\"}].",
+		"value":           "send message.ratings: [{\"id\", \"rating_category\", \"value\"}].",
+	},
+	"SupportMessage": {
+		"ref_id":   "send it as message.support.ref_id.",
+		"order_id": "send the order id as message.support.ref_id.",
+	},
+	"Support": {
+		"order_id": "core 1.1.0 (and 1.2) name the order in ref_id.",
+	},
+	"Context": {
+		"core_version": "it is Beckn 0.9; core 1.1.0 uses context.version.",
+		"city":         "it is Beckn 0.9; core 1.1.0 uses context.location.city.code.",
+		"country":      "it is Beckn 0.9; core 1.1.0 uses context.location.country.code.",
+	},
 }
 
 // suggest returns the candidate closest to name when it is a plausible
