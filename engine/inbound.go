@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -254,12 +253,7 @@ func (e *Engine) verifyHeader(ctx context.Context, body []byte, value, name stri
 // stops after the context, and a callback whose catalog is truncated or
 // malformed must be refused, not stored and handed to a learner.
 func wellFormed(body []byte) bool {
-	dec := jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	if err := dec.SkipValue(); err != nil {
-		return false
-	}
-	_, err := dec.ReadToken()
-	return err == io.EOF
+	return jsontext.Value(body).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 }
 
 // keepHeaders keeps the headers an operator or a verification log needs.
