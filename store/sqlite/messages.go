@@ -16,14 +16,14 @@ import (
 
 const messageColumns = `seq, direction, action, domain, transaction_id, message_id, bap_id, bpp_id, bpp_uri,
 	sender_id, recipient_id, url, order_id, raw, body_hash, headers, headers_exact, ts, deadline, created_at,
-	signature, findings, correlation, request_seq, late, ack_status, http_status, error`
+	signature, findings, correlation, request_seq, late, ack_status, http_status, error, raw_codec`
 
 // ON CONFLICT DO NOTHING applies to the inbound de-duplication index: a
 // repeated callback inserts no row and RETURNING yields nothing.
 const insertMessageSQL = `INSERT INTO messages (direction, action, domain, transaction_id, message_id, bap_id,
 	bpp_id, bpp_uri, sender_id, recipient_id, url, order_id, raw, body_hash, headers, headers_exact, ts, deadline,
-	created_at, signature, findings, correlation, request_seq, late, ack_status, http_status, error)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	created_at, signature, findings, correlation, request_seq, late, ack_status, http_status, error, raw_codec)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT DO NOTHING RETURNING seq`
 
 const findDuplicateSQL = `SELECT seq FROM messages
@@ -61,11 +61,12 @@ func prepareMessage(m *store.Message, dir store.Direction, now time.Time) ([]any
 	if m.Late {
 		late = 1
 	}
+	stored, codec := packRaw(m.Raw)
 	return []any{
 		string(m.Direction), m.Action, m.Domain, m.TransactionID, m.MessageID, m.BapID,
-		m.BppID, m.BppURI, m.SenderID, m.RecipientID, m.URL, m.OrderID, m.Raw, m.BodyHash, view, exact,
+		m.BppID, m.BppURI, m.SenderID, m.RecipientID, m.URL, m.OrderID, stored, m.BodyHash, view, exact,
 		timeArg(m.Timestamp), timeArg(m.Deadline), m.CreatedAt.UnixNano(), m.Signature, m.Findings,
-		string(m.Correlation), m.RequestSeq, late, m.AckStatus, m.HTTPStatus, m.Error,
+		string(m.Correlation), m.RequestSeq, late, m.AckStatus, m.HTTPStatus, m.Error, codec,
 	}, nil
 }
 
@@ -182,26 +183,26 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanMessage(r scanner) (*store.Message, error) {
 	var (
-		m            store.Message
-		dir, corr    string
-		headers      sql.NullString
-		exact        []byte
-		ts, deadline sql.NullInt64
-		created      int64
-		late         int
+		m                store.Message
+		dir, corr, codec string
+		headers          sql.NullString
+		exact            []byte
+		ts, deadline     sql.NullInt64
+		created          int64
+		late             int
 	)
 	err := r.Scan(&m.Seq, &dir, &m.Action, &m.Domain, &m.TransactionID, &m.MessageID, &m.BapID, &m.BppID,
 		&m.BppURI, &m.SenderID, &m.RecipientID, &m.URL, &m.OrderID, &m.Raw, &m.BodyHash, &headers, &exact,
 		&ts, &deadline, &created, &m.Signature, &m.Findings, &corr, &m.RequestSeq, &late, &m.AckStatus,
-		&m.HTTPStatus, &m.Error)
+		&m.HTTPStatus, &m.Error, &codec)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("sqlite: reading a message: %w", err)
 	}
-	if m.Raw == nil {
-		m.Raw = []byte{}
+	if m.Raw, err = unpackRaw(m.Raw, codec); err != nil {
+		return nil, fmt.Errorf("sqlite: message %d: %w", m.Seq, err)
 	}
 	m.Direction, m.Correlation, m.Late = store.Direction(dir), store.Correlation(corr), late != 0
 	m.Timestamp, m.Deadline = timeOf(ts), timeOf(deadline)

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"os"
@@ -210,6 +211,7 @@ func TestCloseCheckpointsWAL(t *testing.T) {
 	}
 	body := make([]byte, 64<<10)
 	for i := range 40 {
+		_, _ = rand.Read(body) // incompressible, so the file must hold it all
 		m := &store.Message{Direction: store.Inbound, Action: "on_search", MessageID: strconv.Itoa(i), Raw: body}
 		if _, err := s.InsertInbound(t.Context(), m); err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"runtime"
 	"sync/atomic"
 )
 
@@ -85,13 +86,24 @@ func (w *writer) run() {
 		case <-w.closing:
 			return
 		}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case op := <-w.ops:
-				batch = append(batch, op)
-			default:
-				break fill
+		// Callers that are runnable but not yet queued (still hashing or
+		// compressing their body) get a chance to join this batch, as long
+		// as yielding keeps bringing new writes (at most a few rounds): one
+		// commit then covers more writes.
+		for range 4 {
+			n := len(batch)
+			runtime.Gosched()
+		fill:
+			for len(batch) < maxBatch {
+				select {
+				case op := <-w.ops:
+					batch = append(batch, op)
+				default:
+					break fill
+				}
+			}
+			if len(batch) == n || len(batch) == maxBatch {
+				break
 			}
 		}
 		w.commit(batch)
