@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/spf13/cobra"
+
+	"github.com/onest-seeker/seeker/beckn"
+	"github.com/onest-seeker/seeker/sandbox"
+	"github.com/onest-seeker/seeker/signing"
+)
+
+func init() { subcommands = append(subcommands, newBenchCmd) }
+
+// benchTarget is what the load commands need of a running demo.
+type benchTarget struct {
+	clientURL, networkURL, apiKey string
+	seed                          int64
+	bppID                         string
+}
+
+func readBenchTarget(path string) (benchTarget, error) {
+	var doc struct {
+		sandbox.Description
+		Seeker seekerDescription `json:"seeker"`
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return benchTarget{}, err
+	}
+	if err := json.Unmarshal(b, &doc, json.RejectUnknownMembers(false)); err != nil {
+		return benchTarget{}, fmt.Errorf("%s is not a `seeker demo --describe` file: %w", path, err)
+	}
+	if doc.Seeker.ClientURL == "" {
+		return benchTarget{}, fmt.Errorf("%s has no \"seeker\" member; write it with `seeker demo --describe`", path)
+	}
+	t := benchTarget{clientURL: doc.Seeker.ClientURL, networkURL: doc.Seeker.NetworkURL, apiKey: doc.Seeker.APIKey, seed: doc.Seed}
+	for _, p := range doc.Participants {
+		if p.Type == "BPP" && slices.Contains(p.Domains, beckn.DomainLearning) {
+			t.bppID = p.SubscriberID
+			break
+		}
+	}
+	if t.bppID == "" {
+		return t, errors.New("the description lists no learning provider")
+	}
+	return t, nil
+}
+
+func newBenchCmd() *cobra.Command {
+	var describe string
+	var conc, count int
+	cmd := &cobra.Command{
+		Use:   "bench (ingest|search)",
+		Short: "Load a running seeker demo and report throughput and latency",
+		Long: `bench drives a running Seeker (started with "seeker demo --describe FILE")
+over real HTTP on loopback and reports requests per second and latency.
+
+  ingest  posts signed 20 KB on_search callbacks (as the demo's first learning
+          provider, whose test keys derive from the network seed) answering one
+          search: verify + persist + ACK on Seeker's network side.
+  search  starts searches through the client API (POST /v1/search): context,
+          persist, sign, send to the gateway, ACK. Each search also makes the
+          local providers call back, so this is the whole network's load.`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"ingest", "search"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, err := readBenchTarget(describe)
+			if err != nil {
+				return exitWith(2, err)
+			}
+			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}}
+			var res benchResult
+			switch args[0] {
+			case "ingest":
+				res, err = benchIngest(cmd.Context(), client, t, conc, count)
+			case "search":
+				res, err = benchSearch(cmd.Context(), client, t, conc, count)
+			default:
+				return exitWith(2, fmt.Errorf("unknown benchmark %q: use ingest or search", args[0]))
+			}
+			if err != nil {
+				return exitWith(1, err)
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), res.String(args[0], conc))
+			if res.failed > 0 {
+				return exitWith(1, fmt.Errorf("%d requests failed; first: %s", res.failed, res.firstErr))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&describe, "describe", "", "the file `seeker demo --describe` wrote (required)")
+	cmd.Flags().IntVarP(&conc, "concurrency", "c", 16, "concurrent connections")
+	cmd.Flags().IntVarP(&count, "requests", "n", 20000, "requests to send")
+	cmd.MarkFlagRequired("describe")
+	return cmd
+}
+
+type benchResult struct {
+	n, failed int
+	firstErr  string
+	elapsed   time.Duration
+	latencies []time.Duration
+}
+
+func (r benchResult) String(name string, conc int) string {
+	slices.Sort(r.latencies)
+	pct := func(p float64) time.Duration {
+		if len(r.latencies) == 0 {
+			return 0
+		}
+		return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))]
+	}
+	return fmt.Sprintf("%s: %d requests at concurrency %d in %s: %.0f/s, p50 %s, p99 %s, %d failed",
+		name, r.n, conc, r.elapsed.Round(time.Millisecond), float64(r.n)/r.elapsed.Seconds(),
+		pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), r.failed)
+}
+
+// runLoad sends n requests made by mk from conc workers and times each.
+func runLoad(ctx context.Context, client *http.Client, conc, n int, mk func(i int) (*http.Request, error), ok func(status int, body []byte) bool) benchResult {
+	var next, failed atomic.Int64
+	var mu sync.Mutex
+	res := benchResult{n: n, latencies: make([]time.Duration, 0, n)}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lat := make([]time.Duration, 0, n/conc+1)
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					break
+				}
+				req, err := mk(i)
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					failed.Add(1)
+					mu.Lock()
+					if res.firstErr == "" {
+						res.firstErr = err.Error()
+					}
+					mu.Unlock()
+					continue
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				lat = append(lat, time.Since(t0))
+				if !ok(resp.StatusCode, body) {
+					failed.Add(1)
+					mu.Lock()
+					if res.firstErr == "" {
+						res.firstErr = fmt.Sprintf("HTTP %d %s", resp.StatusCode, strings.TrimSpace(string(body)))
+					}
+					mu.Unlock()
+				}
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, lat...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	res.failed = int(failed.Load())
+	return res
+}
+
+func benchSearch(ctx context.Context, client *http.Client, t benchTarget, conc, n int) (benchResult, error) {
+	body := []byte(`{"domain":"onest:learning-experiences","intent":{"item":{"descriptor":{"name":"data"}}}}`)
+	return runLoad(ctx, client, conc, n, func(int) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.clientURL+"/v1/search", bytes.NewReader(body))
+		if err == nil {
+			req.Header.Set("Authorization", "Bearer "+t.apiKey)
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, err
+	}, func(status int, _ []byte) bool { return status == http.StatusAccepted }), nil
+}
+
+func benchIngest(ctx context.Context, client *http.Client, t benchTarget, conc, n int) (benchResult, error) {
+	// One real search gives the transaction and message id the callbacks answer.
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, t.clientURL+"/v1/search", strings.NewReader(`{"domain":"onest:learning-experiences","intent":{},"ttl":"PT1H"}`))
+	req.Header.Set("Authorization", "Bearer "+t.apiKey)
+	resp, err := client.Do(req)
+	if err != nil {
+		return benchResult{}, fmt.Errorf("starting the search: %w", err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var started struct {
+		TransactionID string `json:"transaction_id"`
+		MessageID     string `json:"message_id"`
+	}
+	if err := json.Unmarshal(raw, &started, json.RejectUnknownMembers(false)); err != nil || started.MessageID == "" {
+		return benchResult{}, fmt.Errorf("starting the search answered HTTP %d %s", resp.StatusCode, raw)
+	}
+	id := sandbox.DeriveIdentity(t.seed, t.bppID)
+	signer := &signing.Signer{SubscriberID: id.SubscriberID, KeyID: id.UniqueKeyID, Key: id.SigningPrivate}
+	// Bodies and signatures are the provider's work: make them before the clock runs.
+	bodies := make([][]byte, n)
+	auths := make([]string, n)
+	var wg sync.WaitGroup
+	now := time.Now()
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < n; i += 4 {
+				bodies[i] = onSearchPage(t, started.TransactionID, started.MessageID, i)
+				auths[i] = signer.Sign(bodies[i], now.Add(-time.Second), now.Add(time.Hour))
+			}
+		}(w)
+	}
+	wg.Wait()
+	return runLoad(ctx, client, conc, n, func(i int) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.networkURL+"/on_search", bytes.NewReader(bodies[i]))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(signing.HeaderAuthorization, auths[i])
+		}
+		return req, err
+	}, func(status int, body []byte) bool {
+		a, err := beckn.ParseAckResponse(body)
+		return status == http.StatusOK && err == nil && a.Acked()
+	}), nil
+}
+
+// onSearchPage is page i of a ~20 KB catalog answering the search.
+func onSearchPage(t benchTarget, txn, mid string, i int) []byte {
+	var items strings.Builder
+	for k := 0; items.Len() < 19<<10; k++ {
+		fmt.Fprintf(&items, `{"id":"bench-%d-%d","descriptor":{"name":"Data analysis course %d","short_desc":"Spreadsheets, SQL and dashboards","long_desc":"<p>Weekly projects with mentor reviews.</p>"},"price":{"currency":"INR","value":"%d"},"category_ids":["c1"],"fulfillment_ids":["f1"],"tags":[{"descriptor":{"code":"content-metadata"},"list":[{"descriptor":{"code":"lang-code"},"value":"en"}]}]},`, i, k, k, 100+k)
+	}
+	c := beckn.Context{Domain: beckn.DomainLearning, Action: "on_search", Version: beckn.Version, BapID: demoSubscriberID, BapURI: t.networkURL,
+		BppID: t.bppID, BppURI: "http://127.0.0.1", TransactionID: txn, MessageID: mid, Timestamp: beckn.Timestamp(time.Now()), TTL: "PT1H"}
+	ctxJSON, _ := beckn.Marshal(c)
+	return []byte(fmt.Sprintf(`{"context":%s,"message":{"catalog":{"descriptor":{"name":"Bench page %d"},"providers":[{"id":"bench","descriptor":{"name":"Bench"},"items":[%s]}]}}}`,
+		ctxJSON, i, strings.TrimSuffix(items.String(), ",")))
+}
