@@ -272,6 +272,7 @@ func TestServeHTTPRoutes(t *testing.T) {
 		"/certificates/" + RefOrderTrack:   404,
 		"/pay/nothing":                     404,
 		"/nowhere":                         404,
+		"/":                                200,
 		"//status":                         405,
 		"/forms/x":                         404,
 		"/forms/" + RefOrderTrack + "/0/x": 404,

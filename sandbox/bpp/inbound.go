@@ -45,6 +45,8 @@ func (b *BPP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p = "/" + strings.Trim(p, "/")
 	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	switch {
+	case p == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		b.serveIndex(w)
 	case len(parts) == 1 && becknActions[parts[0]]:
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 
 	"github.com/onest-seeker/seeker/beckn"
 )
@@ -110,6 +111,23 @@ func (b *BPP) serveCertificate(w http.ResponseWriter, r *http.Request, orderID s
 	if !ok {
 		writePage(w, http.StatusNotFound, pageView{Title: "No certificate", Lines: []string{"Order " + orderID + " has no certificate yet."}})
 		return
+	}
+	writePage(w, http.StatusOK, v)
+}
+
+// serveIndex describes the provider to a person who opens its URL: who it
+// is, its providers and what it serves (the sandbox's readiness probe also
+// uses it).
+func (b *BPP) serveIndex(w http.ResponseWriter) {
+	v := pageView{Title: b.catalog.Name + " (" + b.cfg.SubscriberID + ")", Lines: []string{
+		"ONEST domain " + b.cfg.Domain + "; Beckn core 1.1.0 endpoints: POST /search, /select, /init, /confirm, /status, /update, /cancel, /rating, /support, /track, /get_cancellation_reasons, /get_rating_categories.",
+		"Forms at /forms/{transaction_id}/{step}; faults per request with the " + FaultHeader + " header.",
+	}}
+	if b.cfg.Index == 0 {
+		v.Lines = append(v.Lines, "Reference provider of its domain: holds the ids of the ONEST Postman collection.")
+	}
+	for _, p := range b.catalog.Providers {
+		v.Lines = append(v.Lines, p.Name+" ("+p.ID+"): "+strconv.Itoa(len(p.Items))+" items")
 	}
 	writePage(w, http.StatusOK, v)
 }
