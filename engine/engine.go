@@ -99,10 +99,38 @@ type Config struct {
 	// InstanceID names this process in outbox leases (default host:pid).
 	InstanceID string
 
+	// Observer, when set, is told of every API call sent or received
+	// (network telemetry); it must not block.
+	Observer Observer
+
 	Logger *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
+
+// APICall is one Beckn API call Seeker made or answered, as network
+// telemetry reports it. It carries identifiers, codes and times only — never
+// message content, so nothing personal can leave through it.
+type APICall struct {
+	Direction     store.Direction
+	Action        string
+	Domain        string
+	TransactionID string
+	MessageID     string
+	SenderID      string
+	RecipientID   string
+	// URL is the target URL (outbound) or the URL the peer called (inbound).
+	URL    string
+	Status int    // HTTP status of the synchronous answer (0: no answer)
+	Ack    string // ACK, NACK, or "" when the call failed in transport
+	// Error is the NACK's error or the transport failure.
+	Error      *beckn.Error
+	Start, End time.Time
+}
+
+// Observer receives APICalls. It is called on the request path, so it must
+// hand the call off (to a buffer) and return.
+type Observer func(APICall)
 
 // Engine sends, receives and correlates Beckn messages for one BAP.
 type Engine struct {

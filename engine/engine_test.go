@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -350,5 +351,31 @@ func TestCallbacksCorrelateAfterARestartWithoutTheCache(t *testing.T) {
 	msgs, _ := h.st.Messages(context.Background(), store.MessageFilter{Direction: store.Inbound})
 	if len(msgs) != 1 || msgs[0].Correlation != store.Solicited || msgs[0].RequestSeq != d.Seq {
 		t.Fatalf("after a restart the callback was stored as %+v", msgs)
+	}
+}
+
+func TestObserverSeesEveryCallWithoutContent(t *testing.T) {
+	var mu sync.Mutex
+	var calls []engine.APICall
+	h := newHarness(t, func(c *engine.Config) {
+		c.Observer = func(a engine.APICall) { mu.Lock(); calls = append(calls, a); mu.Unlock() }
+	})
+	d := sendSelect(t, h, "")
+	ackOf(t, h.post("/on_select", callback(t, d.Body, `{"order":{}}`), h.bppSigner()))
+	ackOf(t, h.post("/on_select", callback(t, d.Body, `{"order":{}}`), nil)) // unsigned: refused
+	mu.Lock()
+	defer mu.Unlock()
+	if len(calls) != 3 {
+		t.Fatalf("observed %d calls, want 3: %+v", len(calls), calls)
+	}
+	out, in, refused := calls[0], calls[1], calls[2]
+	if out.Direction != store.Outbound || out.Action != "select" || out.Status != 200 || out.Ack != "ACK" || out.RecipientID != bppID || out.MessageID != d.Context.MessageID || !strings.HasSuffix(out.URL, "/select") {
+		t.Errorf("outbound call = %+v", out)
+	}
+	if in.Direction != store.Inbound || in.Action != "on_select" || in.SenderID != bppID || in.TransactionID != d.Context.TransactionID || in.Status != 200 || in.End.Before(in.Start) {
+		t.Errorf("inbound call = %+v", in)
+	}
+	if refused.Status != http.StatusUnauthorized || refused.Ack != "NACK" || refused.Error == nil || refused.TransactionID != d.Context.TransactionID {
+		t.Errorf("refused call = %+v", refused)
 	}
 }

@@ -60,7 +60,11 @@ func (e *Engine) NetworkHandler() http.Handler {
 			writeNack(w, http.StatusBadRequest, beckn.NewError(beckn.CodeInvalidRequest, "", "reading the body failed: "+err.Error()))
 			return
 		}
+		start := e.cfg.Now()
 		rc := e.Receive(r.Context(), action, body, r.Header)
+		if e.cfg.Observer != nil {
+			e.observeInbound(r, action, body, rc, start)
+		}
 		if rc.Status == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", signing.Challenge(e.cfg.SubscriberID))
 		}
@@ -70,6 +74,24 @@ func (e *Engine) NetworkHandler() http.Handler {
 		}
 		writeNack(w, rc.Status, rc.Error)
 	})
+}
+
+// observeInbound reports a received call. The ids come from the stored
+// message, or, for a refused one, from a cheap look at its context.
+func (e *Engine) observeInbound(r *http.Request, action string, body []byte, rc Receipt, start time.Time) {
+	c := APICall{Direction: store.Inbound, Action: action, RecipientID: e.cfg.SubscriberID, Status: rc.Status, Ack: rc.Ack, Error: rc.Error, Start: start, End: e.cfg.Now()}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	c.URL = scheme + "://" + r.Host + r.URL.Path
+	if m := rc.Message; m != nil {
+		c.Domain, c.TransactionID, c.MessageID, c.SenderID = m.Domain, m.TransactionID, m.MessageID, m.SenderID
+	} else if bc, err := beckn.PeekContext(body); err == nil {
+		c.Domain, _ = beckn.NormalizeDomain(bc.Domain)
+		c.TransactionID, c.MessageID, c.SenderID = bc.TransactionID, bc.MessageID, bc.BPPID()
+	}
+	e.cfg.Observer(c)
 }
 
 // Receive handles one inbound callback whose raw body has been read: verify,

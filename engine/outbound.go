@@ -240,9 +240,10 @@ func joinURL(base, action string) string {
 }
 
 type attemptResult struct {
-	ack   string
-	err   *beckn.Error
-	final bool
+	ack    string
+	err    *beckn.Error
+	final  bool
+	status int // HTTP status of the answer, 0 when none came
 }
 
 // attempt signs the stored bytes and posts them once, then records the
@@ -251,6 +252,13 @@ type attemptResult struct {
 func (e *Engine) attempt(ctx context.Context, entry *store.OutboxEntry, m *store.Message) attemptResult {
 	now := e.cfg.Now()
 	res := e.post(ctx, entry.URL, m.Raw, m.Deadline.Sub(m.Timestamp), now)
+	if e.cfg.Observer != nil {
+		e.cfg.Observer(APICall{
+			Direction: store.Outbound, Action: m.Action, Domain: m.Domain, TransactionID: m.TransactionID, MessageID: m.MessageID,
+			SenderID: m.SenderID, RecipientID: m.RecipientID, URL: entry.URL, Status: res.status, Ack: res.ack, Error: res.err,
+			Start: now, End: e.cfg.Now(),
+		})
+	}
 	entry.Attempts++
 	entry.UpdatedAt = e.cfg.Now()
 	entry.ClaimedBy, entry.ClaimedUntil = "", time.Time{}
@@ -314,26 +322,26 @@ func (e *Engine) post(ctx context.Context, url string, body []byte, ttl time.Dur
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return attemptResult{err: beckn.NewError("", "", "reading the answer of "+url+" failed: "+err.Error())}
+		return attemptResult{err: beckn.NewError("", "", "reading the answer of "+url+" failed: "+err.Error()), status: resp.StatusCode}
 	}
 	ack, perr := beckn.ParseAckResponse(raw)
 	if perr == nil && ack.Status != "" {
 		if ack.Status == "ACK" && resp.StatusCode < 300 {
-			return attemptResult{ack: "ACK", final: true}
+			return attemptResult{ack: "ACK", final: true, status: resp.StatusCode}
 		}
 		if ack.Status == "NACK" || resp.StatusCode < 500 {
 			be := ack.Error
 			if be == nil {
 				be = beckn.NewError("", "", fmt.Sprintf("%s answered NACK with HTTP %d", url, resp.StatusCode))
 			}
-			return attemptResult{ack: "NACK", err: be, final: true}
+			return attemptResult{ack: "NACK", err: be, final: true, status: resp.StatusCode}
 		}
 	}
 	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
-		return attemptResult{err: beckn.NewError("", "", fmt.Sprintf("%s answered HTTP %d; will retry", url, resp.StatusCode))}
+		return attemptResult{err: beckn.NewError("", "", fmt.Sprintf("%s answered HTTP %d; will retry", url, resp.StatusCode)), status: resp.StatusCode}
 	}
 	// A 4xx without a Beckn body is final: retrying will not change it.
-	return attemptResult{ack: "NACK", err: beckn.NewError("", "", fmt.Sprintf("%s answered HTTP %d without an ACK: %s", url, resp.StatusCode, snippet(raw))), final: true}
+	return attemptResult{ack: "NACK", err: beckn.NewError("", "", fmt.Sprintf("%s answered HTTP %d without an ACK: %s", url, resp.StatusCode, snippet(raw))), final: true, status: resp.StatusCode}
 }
 
 func snippet(b []byte) string {
