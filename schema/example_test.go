@@ -2,6 +2,7 @@ package schema_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/onest-seeker/seeker/schema"
 )
@@ -35,7 +36,9 @@ func ExampleValidator_ValidateCallback() {
 	cb := fmt.Sprintf(`{`+ctx+`, "message": {"order": {"provider": {"id": "acme", "descriptor": {"name": "Acme"}},
 		"items": [{"id": "job-2", "descriptor": {"name": "Welder"}}]}}}`, "on_select")
 	for _, f := range v.ValidateCallback([]byte(req), []byte(cb)).Findings {
-		fmt.Println(f.Code, f.Path, f.Rule)
+		if strings.HasPrefix(f.Rule, "cross.") { // the callback's own findings aside
+			fmt.Println(f.Code, f.Path, f.Rule)
+		}
 	}
 	// Output:
 	// 30017 message.order.items[0].id cross.item

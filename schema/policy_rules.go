@@ -141,52 +141,94 @@ var domainPolicies = []domainPolicy{
 			"distributor-details": distributorTags,
 		},
 		mandatory: map[string]string{
+			// As learning experiences without price; the list's
+			// providers[].fulfillments[].{id,type} and items[].fulfillment_ids
+			// hold in the work-opportunities example.
 			"on_search": `
 				catalog.descriptor.name
 				catalog.providers[].id
 				catalog.providers[].descriptor.name
+				catalog.providers[].fulfillments[].id
+				catalog.providers[].fulfillments[].type
 				catalog.providers[].items[].id
 				catalog.providers[].items[].descriptor.name
-				catalog.providers[].items[].descriptor.long_desc`,
+				catalog.providers[].items[].descriptor.long_desc
+				catalog.providers[].items[].fulfillment_ids[]`,
 			"select": `
 				order.provider.id
 				order.items[].id`,
 			// provider.id is listed for on_select and on_init, but the
 			// work-opportunities on_select, on_init and on_confirm examples
 			// send the provider with a name only (id null); the item ids are
-			// what a later call needs, so provider.id is not enforced.
+			// what a later call needs, so provider.id is not enforced on
+			// callbacks.
 			"on_select": `
 				order.provider.descriptor.name
+				order.provider.fulfillments[].id
+				order.provider.fulfillments[].type
 				order.items[].id
-				order.items[].descriptor.name`,
+				order.items[].descriptor.name
+				order.items[].descriptor.long_desc
+				order.items[].fulfillment_ids[]`,
+			// items[].fulfillment_ids is listed, but the init example sends
+			// the items without it (the chosen fulfilment is in
+			// fulfillments[].id); confirm has both, as listed.
 			"init": `
 				order.provider.id
 				order.items[].id
+				order.fulfillments[].id
 				order.fulfillments[].customer.person.name
 				order.fulfillments[].customer.person.gender
+				order.fulfillments[].customer.person.age
 				order.fulfillments[].customer.contact.phone|email`,
+			// fulfillments[].state is listed for on_init, on_confirm and
+			// on_status; the examples carry no state at all.
 			"on_init": `
 				order.provider.descriptor.name
 				order.items[].id
+				order.items[].descriptor.name
+				order.items[].descriptor.long_desc
+				order.items[].fulfillment_ids[]
+				order.fulfillments[].id
 				order.fulfillments[].customer.person.name
+				order.fulfillments[].customer.person.gender
+				order.fulfillments[].customer.person.age
 				order.fulfillments[].customer.contact.phone
 				order.fulfillments[].customer.contact.email`,
 			"confirm": `
 				order.provider.id
 				order.items[].id
+				order.items[].fulfillment_ids[]
+				order.fulfillments[].id
 				order.fulfillments[].customer.person.name
+				order.fulfillments[].customer.person.gender
+				order.fulfillments[].customer.person.age
 				order.fulfillments[].customer.contact.phone
 				order.fulfillments[].customer.contact.email`,
 			"on_confirm": `
 				order.id
+				order.provider.descriptor.name
 				order.items[].id
+				order.items[].descriptor.name
+				order.items[].descriptor.long_desc
+				order.items[].fulfillment_ids[]
+				order.fulfillments[].id
 				order.fulfillments[].customer.person.name
+				order.fulfillments[].customer.person.gender
+				order.fulfillments[].customer.person.age
 				order.fulfillments[].customer.contact.phone
 				order.fulfillments[].customer.contact.email`,
 			"on_status": `
 				order.id
+				order.provider.descriptor.name
 				order.items[].id
-				order.fulfillments[].customer.person.name`,
+				order.items[].fulfillment_ids[]
+				order.fulfillments[].id
+				order.fulfillments[].customer.person.name
+				order.fulfillments[].customer.person.gender
+				order.fulfillments[].customer.person.age
+				order.fulfillments[].customer.contact.phone
+				order.fulfillments[].customer.contact.email`,
 		},
 	},
 	{

@@ -283,7 +283,8 @@ func TestRules(t *testing.T) {
 			want: []finding{{"message.catalog.providers[0].items[0].location_ids[1]", "onest.reference", SeverityWarning}}},
 		{name: "undeclared categories are not checked", action: "on_search",
 			body: msg(t, `{"context": `+validContext+`, "message": {"catalog": {"descriptor": {"name": "Jobs"}, "providers": [{"id": "p1",
-				"descriptor": {"name": "Acme"}, "items": [{"id": "i1", "descriptor": {"name": "Welder", "long_desc": "Welding"}, "category_ids": ["c9"]}]}]}}}`,
+				"descriptor": {"name": "Acme"}, "fulfillments": [{"id": "f1", "type": "ONSITE"}],
+				"items": [{"id": "i1", "descriptor": {"name": "Welder", "long_desc": "Welding"}, "category_ids": ["c9"], "fulfillment_ids": ["f1"]}]}]}}}`,
 				"context.action", "on_search", "context.domain", DomainWork), clean: true},
 		// Meta APIs.
 		{name: "get_cancellation_reasons has only a context", action: "get_cancellation_reasons",

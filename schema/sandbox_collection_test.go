@@ -98,8 +98,8 @@ var sandboxErrors = map[string][]string{
 	"fs/init":                          {"message.order.fulfillments[0].customer.person.age onest.mandatory", "message.order.fulfillments[0].customer.contact onest.mandatory"},
 	"fs/confirm":                       {"message.order.fulfillments[0].customer.person.age onest.mandatory", "message.order.fulfillments[0].customer.contact onest.mandatory"},
 	"wo/Search with multiple criteria": {"message.intent.item.time.duration core.format"},
-	"wo/Init":                          {"message.order.fulfillments[0].customer.person.gender onest.mandatory", "message.order.fulfillments[0].customer.contact onest.mandatory"},
-	"wo/Confirm":                       {"message.order.fulfillments[0].customer.person.gender onest.enum", "message.order.provider onest.mandatory"},
+	"wo/Init":                          {"message.order.fulfillments[0].customer.person.gender onest.mandatory", "message.order.fulfillments[0].customer.person.age onest.mandatory", "message.order.fulfillments[0].customer.contact onest.mandatory"},
+	"wo/Confirm":                       {"message.order.fulfillments[0].customer.person.gender onest.enum", "message.order.provider onest.mandatory", "message.order.fulfillments[0].customer.person.age onest.mandatory"},
 	"ec/Select":                        {"context.message_id core.format"},
 	"ec/Confirm":                       {"context.message_id core.format"},
 }
