@@ -67,6 +67,11 @@ type Config struct {
 	// every request without one of them.
 	APIKeys map[string]string `yaml:"api_keys"`
 
+	// Webhooks are client name: URL. Every callback of a client's
+	// transactions, solicited or not, is POSTed there in order, signed
+	// with the client's API key (X-Seeker-Signature: sha256=<HMAC>).
+	Webhooks map[string]string `yaml:"webhooks"`
+
 	// BodyLimit bounds every request body Seeker reads, in bytes. ONEST
 	// catalogs run to megabytes, so the default is 20 MB.
 	BodyLimit Size `yaml:"body_limit"`
@@ -390,6 +395,18 @@ func (c *Config) Check() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return &Problem{"log_level", fmt.Sprintf("%q is not a level; use debug, info, warn or error", c.LogLevel)}
+	}
+	for name, u := range c.Webhooks {
+		if err := checkURL("webhooks."+name, u); err != nil {
+			return err
+		}
+		found := false
+		for client := range c.APIKeys {
+			found = found || client == name
+		}
+		if !found {
+			return &Problem{"webhooks." + name, "names a client without an API key; add " + name + " to api_keys (its key signs the deliveries)"}
+		}
 	}
 	for name, key := range c.APIKeys {
 		if len(key) < 16 {

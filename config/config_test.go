@@ -35,6 +35,11 @@ func TestCheckNamesTheSettingAndTheFix(t *testing.T) {
 		{"bad validation mode", func(c *Config) { c.Validation.Inbound = "loud" }, "validation.inbound"},
 		{"short api key", func(c *Config) { c.APIKeys = map[string]string{"app": "short"} }, "api_keys.app"},
 		{"no domains", func(c *Config) { c.Domains = nil }, "domains"},
+		{"webhook without key", func(c *Config) { c.Webhooks = map[string]string{"app": "https://app.example.org/hook"} }, "webhooks.app"},
+		{"webhook not a URL", func(c *Config) {
+			c.APIKeys = map[string]string{"app": "0123456789abcdef0123"}
+			c.Webhooks = map[string]string{"app": "app.example.org"}
+		}, "webhooks.app"},
 		{"instant quiet period", func(c *Config) { c.SearchQuiet = time.Millisecond }, "search_quiet"},
 	}
 	for _, tt := range tests {

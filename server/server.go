@@ -44,6 +44,7 @@ type Server struct {
 	Cache    *registry.Cache
 	Signer   *signing.Signer
 	API      *api.Server
+	webhooks *api.Webhooks
 	ownStore bool
 
 	network, client     *http.Server
@@ -128,11 +129,21 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	for name, key := range cfg.APIKeys {
 		keys[key] = name
 	}
+	apiCfg := api.Config{
+		Engine: eng, Keys: keys, Logger: log, Collect: engine.CollectOptions{Quiet: cfg.SearchQuiet},
+		Webhooks: cfg.Webhooks, AllowPrivateWebhooks: cfg.AllowPrivateFetch,
+	}
 	s := &Server{
 		cfg: cfg, log: log, Engine: eng, Store: st, Cache: cache, Signer: signer, ownStore: own,
-		API:       api.New(api.Config{Engine: eng, Keys: keys, Logger: log, Collect: engine.CollectOptions{Quiet: cfg.SearchQuiet}}),
+		API:       api.New(apiCfg),
 		networkLn: opt.NetworkListener, clientLn: opt.ClientListener,
 		serveErr: make(chan error, 2),
+	}
+	if len(cfg.Webhooks) > 0 {
+		if s.webhooks, err = api.NewWebhooks(apiCfg); err != nil {
+			s.Close()
+			return nil, &config.Problem{Setting: "webhooks", Fix: err.Error()}
+		}
 	}
 	onSubscribe, err := OnSubscribeHandler(cfg)
 	if err != nil {
@@ -174,6 +185,9 @@ func (s *Server) Start(ctx context.Context) error {
 		}
 	}
 	s.Engine.Start(ctx)
+	if s.webhooks != nil {
+		s.webhooks.Start(ctx)
+	}
 	for _, p := range []struct {
 		srv *http.Server
 		ln  net.Listener
@@ -208,6 +222,9 @@ func (s *Server) Close() error {
 		}
 		if s.client != nil {
 			_ = s.client.Shutdown(ctx)
+		}
+		if s.webhooks != nil {
+			s.webhooks.Stop()
 		}
 		s.Engine.Stop()
 		if s.ownStore {

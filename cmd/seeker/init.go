@@ -77,6 +77,11 @@ storage: seeker.db
 api_keys:
   default: {{.APIKey}}
 
+# Webhooks (client name: URL): every callback of that client's transactions is
+# POSTed there, in order, signed with the client's API key.
+# webhooks:
+#   default: https://app.example.org/seeker-callbacks
+
 # Largest request body accepted; ONEST catalogs run to megabytes.
 body_limit: 20MB
 # How far a signature's created time may lie in the future.
