@@ -285,9 +285,14 @@ var domainPolicies = []domainPolicy{
 				order.items[].id
 				order.items[].descriptor.name
 				order.items[].descriptor.long_desc
+				order.items[].fulfillment_ids[]
 				order.fulfillments[].id
 				order.fulfillments[].state.descriptor.code
+				order.fulfillments[].state.descriptor.name
+				order.fulfillments[].state.updated_at
 				order.fulfillments[].customer.person.name
+				order.fulfillments[].customer.person.age
+				order.fulfillments[].customer.person.gender
 				order.fulfillments[].customer.contact.phone
 				order.fulfillments[].customer.contact.email`,
 			"confirm": `
@@ -304,16 +309,34 @@ var domainPolicies = []domainPolicy{
 				order.provider.descriptor.name
 				order.items[].id
 				order.items[].descriptor.name
+				order.items[].descriptor.long_desc
 				order.fulfillments[].id
-				order.fulfillments[].state.descriptor.code`,
+				order.fulfillments[].state.descriptor.code
+				order.fulfillments[].state.descriptor.name
+				order.fulfillments[].state.updated_at
+				order.fulfillments[].customer.person.name
+				order.fulfillments[].customer.person.age
+				order.fulfillments[].customer.person.gender
+				order.fulfillments[].customer.contact.phone
+				order.fulfillments[].customer.contact.email`,
 			// The list names no context fields for on_status (an omission);
 			// the context rules of every message apply anyway.
 			"on_status": `
 				order.id
 				order.provider.id
+				order.provider.descriptor.name
 				order.items[].id
+				order.items[].descriptor.name
+				order.items[].descriptor.long_desc
 				order.fulfillments[].id
-				order.fulfillments[].state.descriptor.code`,
+				order.fulfillments[].state.descriptor.code
+				order.fulfillments[].state.descriptor.name
+				order.fulfillments[].state.updated_at
+				order.fulfillments[].customer.person.name
+				order.fulfillments[].customer.person.age
+				order.fulfillments[].customer.person.gender
+				order.fulfillments[].customer.contact.phone
+				order.fulfillments[].customer.contact.email`,
 		},
 	},
 	{

@@ -104,6 +104,7 @@ func TestRules(t *testing.T) {
 		body   []byte
 		opts   []Option
 		want   []finding // each must be present
+		absent []finding // each must not be present
 		clean  bool      // no findings of severity error or warning at all
 	}{
 		{name: "valid select", action: "select", body: msg(t, validSelect), clean: true},
@@ -251,7 +252,9 @@ func TestRules(t *testing.T) {
 			want: []finding{{"context.ttl", "onest.mandatory", SeverityError}}},
 		{name: "state of the financial-support list", action: "on_status",
 			body: msg(t, validOnStatus, "context.action", "on_status", "context.domain", DomainFinancial,
-				"message.order.fulfillments.0.state.descriptor.code", "APPLICATION-APPROVED"), clean: true},
+				"message.order.fulfillments.0.state.descriptor.code", "APPLICATION-APPROVED"),
+			absent: []finding{{"message.order.fulfillments[0].state.descriptor.code", "onest.enum", SeverityError}},
+			want:   []finding{{"message.order.fulfillments[0].customer.person.age", "onest.mandatory", SeverityError}}},
 		{name: "collected_by in upper case", action: "select",
 			body: msg(t, validSelect, "message.order.payments.0.collected_by", "BPP"), clean: true},
 		{name: "collected_by outside bap/bpp", action: "select",
@@ -331,6 +334,11 @@ func TestRules(t *testing.T) {
 			for _, w := range c.want {
 				if !hasFinding(r, w) {
 					t.Errorf("missing %s %s %s in\n%s", w.sev, w.path, w.rule, dump(r))
+				}
+			}
+			for _, a := range c.absent {
+				if hasFinding(r, a) {
+					t.Errorf("unexpected %s %s %s in\n%s", a.sev, a.path, a.rule, dump(r))
 				}
 			}
 			if c.clean {
