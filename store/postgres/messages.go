@@ -18,13 +18,13 @@ import (
 
 const messageColumns = `seq, direction, action, domain, transaction_id, message_id, bap_id, bpp_id, bpp_uri,
 	sender_id, recipient_id, url, order_id, raw, body_hash, headers, headers_exact, ts, deadline, created_at,
-	signature, findings, correlation, request_seq, late, ack_status, http_status, error`
+	signature, findings, correlation, request_seq, late, ack_status, http_status, error, raw_codec`
 
 const insertMessageHead = `INSERT INTO messages (direction, action, domain, transaction_id, message_id, bap_id,
 	bpp_id, bpp_uri, sender_id, recipient_id, url, order_id, raw, body_hash, headers, headers_exact, ts, deadline,
-	created_at, signature, findings, correlation, request_seq, late, ack_status, http_status, error)
+	created_at, signature, findings, correlation, request_seq, late, ack_status, http_status, error, raw_codec)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-	$23, $24, $25, $26, $27)`
+	$23, $24, $25, $26, $27, $28)`
 
 // The inbound insert and the duplicate lookup are one statement, so one
 // round trip decides. The lookup sees rows of earlier statements of the
@@ -43,7 +43,7 @@ const insertOutboundSQL = insertMessageHead + ` RETURNING seq, 0::bigint`
 // The outbox entry is inserted by the same statement as its message.
 const insertOutboundWithEntrySQL = `WITH m AS (` + insertMessageHead + ` RETURNING seq)
 	INSERT INTO outbox (message_seq, url, state, attempts, next_attempt, deadline, last_error, updated_at)
-	SELECT seq, $28, $29, $30, $31, $32, $33, $34 FROM m
+	SELECT seq, $29, $30, $31, $32, $33, $34, $35 FROM m
 	RETURNING message_seq, id`
 
 func prepareMessage(m *store.Message, dir store.Direction, now time.Time) ([]any, error) {
@@ -67,11 +67,12 @@ func prepareMessage(m *store.Message, dir store.Direction, now time.Time) ([]any
 	if err != nil {
 		return nil, fmt.Errorf("postgres: encoding headers: %w", err)
 	}
+	stored, codec := packRaw(m.Raw)
 	return []any{
 		string(m.Direction), m.Action, m.Domain, m.TransactionID, m.MessageID, m.BapID,
-		m.BppID, m.BppURI, m.SenderID, m.RecipientID, m.URL, m.OrderID, m.Raw, m.BodyHash, view, exact,
+		m.BppID, m.BppURI, m.SenderID, m.RecipientID, m.URL, m.OrderID, stored, m.BodyHash, view, exact,
 		timeArg(m.Timestamp), timeArg(m.Deadline), m.CreatedAt, m.Signature, m.Findings,
-		string(m.Correlation), m.RequestSeq, m.Late, m.AckStatus, m.HTTPStatus, m.Error,
+		string(m.Correlation), m.RequestSeq, m.Late, m.AckStatus, m.HTTPStatus, m.Error, codec,
 	}, nil
 }
 
@@ -206,22 +207,22 @@ func (s *Store) Messages(ctx context.Context, f store.MessageFilter) ([]*store.M
 func scanMessage(r pgx.Row) (*store.Message, error) {
 	var (
 		m                     store.Message
-		dir, corr             string
+		dir, corr, codec      string
 		headers, exact        []byte
 		ts, deadline, created pgtype.Timestamptz
 	)
 	err := r.Scan(&m.Seq, &dir, &m.Action, &m.Domain, &m.TransactionID, &m.MessageID, &m.BapID, &m.BppID,
 		&m.BppURI, &m.SenderID, &m.RecipientID, &m.URL, &m.OrderID, &m.Raw, &m.BodyHash, &headers, &exact,
 		&ts, &deadline, &created, &m.Signature, &m.Findings, &corr, &m.RequestSeq, &m.Late, &m.AckStatus,
-		&m.HTTPStatus, &m.Error)
+		&m.HTTPStatus, &m.Error, &codec)
 	if err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("postgres: reading a message: %w", err)
 	}
-	if m.Raw == nil {
-		m.Raw = []byte{}
+	if m.Raw, err = unpackRaw(m.Raw, codec); err != nil {
+		return nil, fmt.Errorf("postgres: message %d: %w", m.Seq, err)
 	}
 	m.Direction, m.Correlation = store.Direction(dir), store.Correlation(corr)
 	m.Timestamp, m.Deadline, m.CreatedAt = timeOf(ts), timeOf(deadline), timeOf(created)

@@ -32,9 +32,12 @@ func TestMigrateOldDatabaseForward(t *testing.T) {
 	if err != nil {
 		t.Fatalf("creating a version-1 schema: %v", err)
 	}
-	m := &store.Message{Direction: store.Inbound, Action: "on_search", MessageID: "m-old", SenderID: "bpp", Raw: []byte(`{"old":true}`)}
-	if dup, err := old.InsertInbound(ctx, m); err != nil || dup {
-		t.Fatalf("InsertInbound on version 1: dup=%v err=%v", dup, err)
+	// Data as the version-1 binary wrote it.
+	var seq int64
+	err = old.pool.QueryRow(ctx, `INSERT INTO messages (direction, action, message_id, sender_id, raw, body_hash, created_at)
+		VALUES ('in', 'on_search', 'm-old', 'bpp', '{"old":true}'::bytea, 'h', now()) RETURNING seq`).Scan(&seq)
+	if err != nil {
+		t.Fatalf("writing version-1 data: %v", err)
 	}
 	if _, err := old.PutIdempotency(ctx, &store.Idempotency{Key: "k", Client: "c", RequestHash: "h"}); err == nil {
 		t.Fatal("PutIdempotency worked on a version-1 schema; the test does not build an old schema")
@@ -52,7 +55,7 @@ func TestMigrateOldDatabaseForward(t *testing.T) {
 	if v, n := versionOf(t, url); v != latestVersion() || n != latestVersion() {
 		t.Fatalf("after Open: version %d with %d steps, want %d", v, n, latestVersion())
 	}
-	got, err := s.Message(ctx, m.Seq)
+	got, err := s.Message(ctx, seq)
 	if err != nil || string(got.Raw) != `{"old":true}` {
 		t.Fatalf("version-1 message after migrating: %+v, %v", got, err)
 	}

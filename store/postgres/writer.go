@@ -109,22 +109,18 @@ func (w *writer) commit(batch []*insertOp) {
 	}
 }
 
+// send runs the batch in one round trip: the statements of a pipelined
+// batch up to its Sync form one implicit transaction, so the advisory lock
+// taken first is held until they all commit, and a failing statement rolls
+// every one of them back.
 func (w *writer) send(ops []*insertOp) error {
 	ctx := context.Background() // one caller's cancellation must not fail the others' inserts
-	tx, err := w.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
 	b := &pgx.Batch{}
 	b.Queue(`SELECT pg_advisory_xact_lock($1)`, w.lockKey)
 	for _, op := range ops {
 		b.Queue(op.sql, op.args...).QueryRow(op.scan)
 	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		_ = tx.Rollback(ctx)
-		return err
-	}
-	return tx.Commit(ctx)
+	return w.pool.SendBatch(ctx, b).Close()
 }
 
 func (w *writer) isClosed() bool {
