@@ -126,7 +126,21 @@ func (b *BPP) handle(ctx beckn.Context, action string, msg rawMessage) ([]outbou
 		if err := beckn.Unmarshal(msg, &m); err != nil {
 			return nil, beckn.NewError(beckn.CodeInvalidRequest, "message", err.Error())
 		}
-		if m.Support == nil || m.Support.RefID == "" {
+		if m.Support == nil {
+			m.Support = &beckn.Support{}
+		}
+		if m.Support.RefID == "" {
+			// DSEP examples name the order as support.order_id (or flat).
+			var side struct {
+				OrderID beckn.LenientString `json:"order_id,omitzero"`
+				Support struct {
+					OrderID beckn.LenientString `json:"order_id,omitzero"`
+				} `json:"support,omitzero"`
+			}
+			_ = beckn.Unmarshal(msg, &side)
+			m.Support.RefID = firstNonBlank(string(side.Support.OrderID), string(side.OrderID))
+		}
+		if m.Support.RefID == "" {
 			return nil, beckn.NewError(beckn.CodeInvalidRequest, "message.support.ref_id", "support needs message.support.ref_id (an order or transaction id)")
 		}
 		b.mu.Lock()
@@ -334,6 +348,9 @@ func (b *BPP) update(ctx beckn.Context, m *beckn.UpdateMessage, raw rawMessage) 
 				code = f.State.Code()
 			}
 			if code == "" {
+				code = itemFulfillmentState(raw)
+			}
+			if code == "" {
 				return errCallback(cb, beckn.CodeUpdateInconsistency, "message.order.fulfillments[0].state", "update_target names the state but no state code was sent")
 			}
 			if code == "COMPLETED" {
@@ -476,4 +493,21 @@ func (b *BPP) support(ctx beckn.Context, s *beckn.Support) []outbound {
 		RefID: ref, Phone: "+91-80-4000-1234", CallbackPhone: firstNonBlank(s.CallbackPhone, "+91-80-4000-1234"),
 		Email: "support@" + slug(b.cfg.SubscriberID) + ".example.org", URL: "http://" + host + "/track/" + ref,
 	}}}}
+}
+
+// itemFulfillmentState reads order.items[0].fulfillments[0].state's code,
+// where DSEP's course-progress update puts it (update_target
+// "order.items[0].fulfillments[0].state"; not a core path).
+func itemFulfillmentState(raw rawMessage) string {
+	var m struct {
+		Order struct {
+			Items []struct {
+				Fulfillments []beckn.Fulfillment `json:"fulfillments,omitempty"`
+			} `json:"items,omitempty"`
+		} `json:"order"`
+	}
+	if beckn.Unmarshal(raw, &m) != nil || len(m.Order.Items) == 0 || len(m.Order.Items[0].Fulfillments) == 0 {
+		return ""
+	}
+	return m.Order.Items[0].Fulfillments[0].State.Code()
 }

@@ -30,13 +30,23 @@ const (
 	RefOrderECTrack    = "3159f713-120e-4e7e-beae-6a638fb5df55"
 )
 
+// Ids of the DSEP examples (../shared/fixtures/dsep-examples), whose
+// "Infosys Springboard" catalog the ONEST sandbox's mock BPP also serves.
+const (
+	DSEPCourseProvider = "INFOSYS"
+	DSEPCourseItem     = "d4975df5-b18c-4772-80ad-368669856d52"
+	DSEPJobItem        = "a23f2fdfbbb8ac402bf259d75402eb0792f50c095f7d08a55475e7af1c2dadca"
+	DSEPOrder          = "12424kh"
+	DSEPCourseOrder    = "d4975df5"
+)
+
 // referenceOrders lists, per domain, the order ids the collection's status,
 // update, track, cancel, support and rating requests name. New seeds them as
 // confirmed orders of reference items.
 var referenceOrders = map[string][]string{
-	domainLearning:  {RefOrderShared, RefOrderCancel, RefOrderTrack},
+	domainLearning:  {RefOrderShared, RefOrderCancel, RefOrderTrack, DSEPOrder, DSEPCourseOrder},
 	domainWork:      {RefOrderShared, RefOrderCancel, RefOrderTrack, RefOrderStatus},
-	domainFinancial: {RefOrderShared, RefOrderCancel, RefOrderFSStatus, RefOrderFSTrack, RefOrderFSSupport},
+	domainFinancial: {RefOrderShared, RefOrderCancel, RefOrderFSStatus, RefOrderFSTrack, RefOrderFSSupport, DSEPOrder},
 	domainExpert:    {RefOrderShared, RefOrderCancel, RefOrderStatus, RefOrderECTrack},
 }
 
@@ -71,6 +81,11 @@ func addReferenceItems(g *gen, c *Catalog) {
 		teach.CategoryIDs = []string{"SCHOOL", "TEACHER-TRAINING"}
 		teach.LocationIDs = []string{"1"}
 		p.Items = append(p.Items, teach)
+		inf := g.provider(providerSeed{DSEPCourseProvider, "Infosys Springboard", "Infosys Springboard Digital literacy program", []string{"Bengaluru"}})
+		eng := g.course(inf, DSEPCourseItem, courseTopics[3]) // Spoken English
+		eng.Name = "Everyday Conversational English"
+		inf.Items = append(inf.Items, eng)
+		c.Providers = append(c.Providers, inf)
 	case domainWork:
 		p := c.Provider("1")
 		full := g.job(p, RefJobItemSelect, jobRoles[0])
@@ -82,7 +97,10 @@ func addReferenceItems(g *gen, c *Catalog) {
 		mob := g.job(p, RefJobItemConfirm, jobRoles[len(jobRoles)-1]) // Mobile App Developer: flutter, kotlin
 		mob.Name = "Flutter Developer"
 		mob.LocationIDs, mob.FulfillmentIDs = []string{"1", "2"}, []string{"1", "2"}
-		p.Items = append(p.Items, full, db, mob)
+		staff := g.job(p, DSEPJobItem, jobRoles[len(jobRoles)-1])
+		staff.Name = "Staff Mobile Developer"
+		staff.LocationIDs, staff.FulfillmentIDs = []string{"1"}, []string{"1", "2", "3"}
+		p.Items = append(p.Items, full, db, mob, staff)
 	case domainFinancial:
 		p := c.Provider(RefScholarshipProv)
 		p.Fulfillments = append(p.Fulfillments, Fulfillment{ID: RefScholarshipFul, Type: "SCHOLARSHIP"})
