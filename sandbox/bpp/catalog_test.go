@@ -2,6 +2,7 @@ package bpp
 
 import (
 	"bytes"
+	"strconv"
 	"testing"
 	"time"
 
@@ -145,6 +146,18 @@ func TestCatalogVariety(t *testing.T) {
 		}
 		return out
 	}
+	openings := func(_ *Provider, it *Item) []string { return []string{strconv.Itoa(it.Quantity)} }
+	deadline := func(_ *Provider, it *Item) []string { return []string{it.End.Format("2006-01-02")} }
+	amount := func(_ *Provider, it *Item) []string { return []string{strconv.Itoa(it.PriceMax)} }
+	slots := func(p *Provider, it *Item) []string {
+		var out []string
+		for _, id := range it.FulfillmentIDs {
+			if f := p.fulfillment(id); f != nil && !f.Start.IsZero() {
+				out = append(out, f.Start.Format(time.RFC3339))
+			}
+		}
+		return out
+	}
 	hindi := func(_ *Provider, it *Item) []string {
 		for _, r := range it.Name {
 			if r >= 0x0900 && r <= 0x097F {
@@ -177,6 +190,11 @@ func TestCatalogVariety(t *testing.T) {
 		{domainWork, "req-prof-skill", tag("job-requirements", "req-prof-skill"), 15},
 		{domainWork, "mode", modes, 3},
 		{domainWork, "script", hindi, 2},
+		{domainWork, "openings", openings, 10},
+		{domainWork, "application deadline", deadline, 10},
+		{domainFinancial, "amount", amount, 10},
+		{domainFinancial, "deadline", deadline, 10},
+		{domainExpert, "slot start", slots, 20},
 		{domainFinancial, "gender-eligibility", tag("background-eligibility", "gender-eligibility"), 3},
 		{domainFinancial, "social-eligibility", tag("background-eligibility", "social-eligibility"), 4},
 		{domainFinancial, "ann-hh-inc", tag("background-eligibility", "ann-hh-inc"), 5},

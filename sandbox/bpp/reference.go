@@ -41,8 +41,8 @@ const (
 )
 
 // referenceOrders lists, per domain, the order ids the collection's status,
-// update, track, cancel, support and rating requests name. New seeds them as
-// confirmed orders of reference items.
+// update, track, cancel, support and rating requests name (and those of the
+// DSEP examples). New seeds them as confirmed orders of reference items.
 var referenceOrders = map[string][]string{
 	domainLearning:  {RefOrderShared, RefOrderCancel, RefOrderTrack, DSEPOrder, DSEPCourseOrder},
 	domainWork:      {RefOrderShared, RefOrderCancel, RefOrderTrack, RefOrderStatus},
