@@ -2,7 +2,12 @@ package schema
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/onest-seeker/seeker/internal/testutil"
 )
 
 // FuzzValidate feeds arbitrary bodies to Validate and ValidateCallback: they
@@ -21,6 +26,19 @@ func FuzzValidate(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s), "")
 		f.Add([]byte(s), "on_init")
+	}
+	// The DSEP examples, when ../shared is there, are the best seeds: real
+	// shapes with real mistakes. Without them the built-in seeds suffice.
+	if root, err := testutil.ModuleRoot(); err == nil {
+		dir := filepath.Join(filepath.Dir(root), "shared", "fixtures", "dsep-examples")
+		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") && !strings.Contains(p, "postman") {
+				if b, err := os.ReadFile(p); err == nil {
+					f.Add(b, "")
+				}
+			}
+			return nil
+		})
 	}
 	request := []byte(validInit)
 	f.Fuzz(func(t *testing.T, body []byte, action string) {
