@@ -65,7 +65,8 @@ type Faults struct {
 func (f Faults) IsZero() bool { return f == Faults{} }
 
 // String renders f in the compact form ParseFaults reads; keys in a fixed
-// order so the result is stable.
+// order so the result is stable. Commas in NackMessage become semicolons
+// (the compact form separates faults with commas).
 func (f Faults) String() string {
 	var parts []string
 	if f.Delay > 0 {

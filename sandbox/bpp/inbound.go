@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/onest-seeker/seeker/beckn"
 	"github.com/onest-seeker/seeker/signing"
 )
@@ -219,6 +218,3 @@ func (b *BPP) checkContext(ctx *beckn.Context, action string) *beckn.Error {
 	}
 	return nil
 }
-
-// rawMessage is the message of a request as raw JSON.
-type rawMessage = jsontext.Value

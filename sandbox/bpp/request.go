@@ -15,6 +15,9 @@ import (
 // keeps those members as unknown JSON; this file folds them into the core
 // shapes the handlers work with.
 
+// rawMessage is the message of a request as raw JSON.
+type rawMessage = jsontext.Value
+
 // legacyOrder is the side view of an order's non-core members.
 type legacyOrder struct {
 	Item          *beckn.Item         `json:"item,omitzero"`
