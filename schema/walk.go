@@ -244,13 +244,23 @@ func (w *walker) walk(i int32, ty *typ) {
 		for _, r := range ty.required {
 			if w.t.member(i, r) < 0 {
 				w.add(w.pathString(r), "core.required", SeverityError, CodeInvalidRequest, fmt.Sprintf(
-					"%s is required by core 1.1.0 in %s%s.", r, ty.name, requiredHint(ty.name, r, w.t, i)))
+					"%s is required by core 1.1.0 in %s%s.", r, w.typeName(ty), requiredHint(ty.name, r, w.t, i)))
 			}
 		}
 		if ty.hook != hookNone && w.pol != nil {
 			w.runHook(ty.hook, i)
 		}
 	}
+}
+
+// typeName names an object rule for messages: core's schema name (Order,
+// Fulfillment), or "the status message" for the message of an action, whose
+// rule names are Seeker's own.
+func (w *walker) typeName(ty *typ) string {
+	if strings.HasSuffix(ty.name, "Message") && w.action != "" {
+		return "the " + w.action + " message"
+	}
+	return ty.name
 }
 
 func rangeText(ty *typ) string {
@@ -325,14 +335,14 @@ func (w *walker) unknownMember(c int32, ty *typ) {
 	if hint, ok := misplacedMembers[ty.name][name]; ok {
 		w.push(c)
 		w.here("core.unknown-member", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
-			"%s is not a member of %s in core 1.1.0: %s Receivers ignore it.", name, ty.name, hint))
+			"%s is not a member of %s in core 1.1.0: %s Receivers ignore it.", name, w.typeName(ty), hint))
 		w.pop()
 		return
 	}
 	if s := suggest(name, ty.names); s != "" {
 		w.push(c)
 		w.here("core.unknown-member", SeverityWarning, CodeInvalidRequest, fmt.Sprintf(
-			"%s is not a member of %s; did you mean %s? Receivers ignore the misspelt member.", name, ty.name, s))
+			"%s is not a member of %s; did you mean %s? Receivers ignore the misspelt member.", name, w.typeName(ty), s))
 		w.pop()
 	}
 }
