@@ -112,7 +112,9 @@ func (s *Server) once(ctx context.Context, client, key, hash string, fn func() (
 		return 0, nil, false, err
 	}
 	if string(res.Body) != nonce {
-		return s.awaitAnswer(ctx, client, key, hash)
+		// Wait as long as the first request may run, counted from when it
+		// reserved the key: a reservation older than that was interrupted.
+		return s.awaitAnswer(ctx, client, key, hash, res.CreatedAt.Add(idempotencyWait))
 	}
 
 	status, body = fn()
@@ -126,26 +128,28 @@ func (s *Server) once(ctx context.Context, client, key, hash string, fn func() (
 	return status, body, false, nil
 }
 
-// awaitAnswer waits for the answer of a concurrent request with the same key
-// and body, re-reading the store so that it works across instances.
-func (s *Server) awaitAnswer(ctx context.Context, client, key, hash string) (int, []byte, bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, idempotencyWait)
-	defer cancel()
+// awaitAnswer waits until the given time for the answer of a concurrent
+// request with the same key and body, re-reading the store so that it works
+// across instances.
+func (s *Server) awaitAnswer(ctx context.Context, client, key, hash string, until time.Time) (int, []byte, bool, error) {
+	giveUp := time.NewTimer(time.Until(until))
+	defer giveUp.Stop()
 	t := time.NewTicker(50 * time.Millisecond)
 	defer t.Stop()
 	for {
 		rec, err := s.cfg.Engine.Store().GetIdempotency(ctx, client, key)
-		if err == nil {
-			if rec.RequestHash != hash {
-				return 0, nil, false, keyConflict()
-			}
+		switch {
+		case err == nil && rec.RequestHash != hash:
+			return 0, nil, false, keyConflict()
+		case err == nil:
 			return rec.Status, rec.Body, true, nil
-		}
-		if !errors.Is(err, store.ErrNotFound) && ctx.Err() == nil {
+		case !errors.Is(err, store.ErrNotFound):
 			return 0, nil, false, err
 		}
 		select {
 		case <-ctx.Done():
+			return 0, nil, false, ctx.Err()
+		case <-giveUp.C:
 			return 0, nil, false, &apiError{Status: http.StatusConflict, Type: "CONTEXT-ERROR", Code: "409", Path: IdempotencyHeader,
 				Message: "a request with this Idempotency-Key is still in progress or was interrupted before it answered; read the transaction to see what was sent, then retry with a new key"}
 		case <-t.C:

@@ -3,12 +3,15 @@ package api_test
 import (
 	"bytes"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/onest-seeker/seeker/api"
 	"github.com/onest-seeker/seeker/beckn"
+	"github.com/onest-seeker/seeker/store"
 )
 
 var searchBody = `{"domain":"` + domain + `","intent":` + intent + `}`
@@ -113,5 +116,28 @@ func TestConcurrentDuplicatesSendOnce(t *testing.T) {
 	}
 	if got := len(h.sent("/select")); got != 1 {
 		t.Fatalf("the provider got %d distinct selects, want 1", got)
+	}
+}
+
+// A process that died after reserving a key and before storing the answer
+// leaves a reservation behind; whether it sent anything is unknown, so the
+// key is refused at once (not after a wait) and nothing is sent.
+func TestInterruptedKeyIsRefusedNotResent(t *testing.T) {
+	h := newHarness(t, nil)
+	r := httptest.NewRequest("POST", "/v1/search", nil)
+	_, err := h.store().PutIdempotency(t.Context(), &store.Idempotency{
+		Key: api.ReservePrefix + "k-5", Client: "alice", RequestHash: api.RequestHash(r, []byte(searchBody)),
+		Body: []byte("nonce-of-a-dead-process"), CreatedAt: time.Now().Add(-time.Hour),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, _, b := h.call("POST", "/v1/search", keyAlice, searchBody, api.IdempotencyHeader, "k-5")
+	wantError(t, "interrupted key", status, b, http.StatusConflict, "409", api.IdempotencyHeader)
+	if !strings.Contains(string(b), "interrupted") {
+		t.Fatalf("the refusal %s does not say the first request may have been interrupted", b)
+	}
+	if n := len(h.requests("/search")); n != 0 {
+		t.Fatalf("the provider got %d searches, want none", n)
 	}
 }
