@@ -2,15 +2,19 @@ package bpp
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/onest-seeker/seeker/beckn"
+	"github.com/onest-seeker/seeker/signing"
 )
 
 // validValues fills every field of a step with a value its check accepts.
@@ -321,5 +325,72 @@ func TestSearchPagesOverHTTP(t *testing.T) {
 	}
 	if len(seen) != want {
 		t.Errorf("pages carried %d items, the catalog has %d", len(seen), want)
+	}
+}
+
+// Many transactions at once, with faults changing under them: every
+// request is ACKed, every confirm gets its own order, and the race
+// detector sees no unguarded state.
+func TestConcurrentTransactions(t *testing.T) {
+	h := newHarness(t, domainFinancial, 0)
+	const n = 12
+	s := signing.Signer{SubscriberID: testBAPID, KeyID: "bapkey", Key: h.bapKey}
+	errs := make(chan error, n*4)
+	var wg sync.WaitGroup
+	txns := make([]string, n)
+	for i := range n {
+		txns[i] = beckn.NewUUID()
+		wg.Add(1)
+		go func(txn string) {
+			defer wg.Done()
+			for _, step := range []struct{ action, msg string }{
+				{"search", `{"intent":{"fulfillment":{"customer":{"person":{"gender":"Female"}}}}}`},
+				{"select", `{"order":{"provider":{"id":"` + RefScholarshipProv + `"},"items":[{"id":"` + RefScholarshipItem + `"}]}}`},
+				{"init", `{"order":{"items":[{"id":"` + RefScholarshipItem + `"}]}}`},
+				{"confirm", `{"order":{"items":[{"id":"` + RefScholarshipItem + `"}]}}`},
+			} {
+				body := h.body(h.ctx(step.action, txn), step.msg)
+				req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/"+step.action, bytes.NewReader(body))
+				req.Header.Set("Authorization", s.SignNow(body, time.Minute))
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				raw, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if ack, err := beckn.ParseAckResponse(raw); err != nil || !ack.Acked() {
+					errs <- fmt.Errorf("%s: %s", step.action, raw)
+				}
+			}
+		}(txns[i])
+	}
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				h.bpp.SetFaults(Faults{Duplicates: 1})
+				h.bpp.SetFaults(Faults{})
+			}
+		}
+	}()
+	wg.Wait()
+	close(stop)
+	h.bpp.SetFaults(Faults{})
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	orders := map[string]bool{}
+	for _, txn := range txns {
+		c := h.wait("on_confirm of "+txn, func(c captured) bool { return c.Action == "on_confirm" && c.Ctx.TransactionID == txn })
+		o := decode[beckn.OrderMessage](t, c)
+		if o.Order.ID == "" || orders[o.Order.ID] {
+			t.Errorf("transaction %s: order id %q empty or shared", txn, o.Order.ID)
+		}
+		orders[o.Order.ID] = true
 	}
 }
