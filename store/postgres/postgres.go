@@ -16,6 +16,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -47,6 +49,12 @@ func open(ctx context.Context, url string, target int) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: the storage URL is not valid: %w", err)
+	}
+	// pgxpool's default (4 connections on this 2-core machine) would make
+	// readers (streams, lookups) queue behind each other and the writer;
+	// an explicit pool_max_conns in the URL still wins.
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = int32(max(16, 4*runtime.GOMAXPROCS(0)))
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

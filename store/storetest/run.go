@@ -7,8 +7,16 @@
 //
 //	func TestStore(t *testing.T) { storetest.Run(t, openForTest) }
 //
-// Times handed to the store in this suite have microsecond precision, the
-// finest that every backend keeps (PostgreSQL timestamps stop there).
+// Conventions every backend follows, which the suite checks:
+//   - Times handed to the store keep microsecond precision, the finest
+//     every backend keeps (PostgreSQL timestamps stop there); the store's
+//     own stamps (CreatedAt, UpdatedAt when zero) are taken at that
+//     precision so a value returned at insert equals the value read later.
+//   - The store fills what the caller leaves zero: Message.BodyHash (hex
+//     SHA-256 of Raw), Message.CreatedAt, OutboxEntry.URL (the message's),
+//     State (pending) and NextAttempt (now).
+//   - A running lease hides an outbox entry from every owner, its holder
+//     included, so one instance never sends an entry twice at once.
 package storetest
 
 import (
