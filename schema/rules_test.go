@@ -388,6 +388,7 @@ func TestMessagesSayWhatIsRight(t *testing.T) {
 		{msg(t, validSelect, "context.action", "on_comfirm"), "did you mean on_confirm"},
 		{msg(t, validSelect, "context.domain", "onest:courses"), `ONEST uses "onest:learning-experiences"`},
 		{msg(t, validSelect, "context.ttl", "P20H"), "hours and minutes need the T"},
+		{msg(t, validSelect, "message.order.payments.0.status", "paid"), `case-sensitive: write "PAID"`},
 		{msg(t, validSelect, "context.action", "status", "message", map[string]any{"order": map[string]any{"id": "o1"}}), "not message.order.id"},
 	}
 	for _, c := range cases {

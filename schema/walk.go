@@ -158,8 +158,14 @@ func (w *walker) walk(i int32, ty *typ) {
 		}
 		if ty.enum != nil {
 			if !inEnum(b, ty.enum) {
+				hint := ""
+				for _, e := range ty.enum {
+					if strings.EqualFold(string(b), e) {
+						hint = fmt.Sprintf("; core enums are case-sensitive: write %q", e)
+					}
+				}
 				w.here("core.enum", SeverityError, CodeInvalidRequest, fmt.Sprintf(
-					"%s is not one of the values core 1.1.0 allows here (%s).", w.show(i), strings.Join(ty.enum, ", ")))
+					"%s is not one of the values core 1.1.0 allows here (%s)%s.", w.show(i), strings.Join(ty.enum, ", "), hint))
 			}
 			return
 		}
