@@ -89,6 +89,14 @@
 // holding the compact form). A per-request fault replaces the BPP's faults
 // for that request.
 //
+// # Pages
+//
+// Besides the Beckn endpoints a BPP serves GET / (what it is and offers),
+// /forms/{transaction_id}/{step} (XInput, and "feedback" for on_rating),
+// /pay/{transaction_id} (the learning payment page of payments[].url),
+// /track/{order_id} (on_track's URL) and /certificates/{order_id} (course
+// certificates and offer letters named in tags).
+//
 // Callbacks only go to loopback hosts unless Config.AllowRemoteCallbacks:
 // the Postman collection's bap_uri points at the internet, and the sandbox
 // must never send traffic there.
