@@ -238,3 +238,35 @@ func TestNewWebhooksRefusesBadTargets(t *testing.T) {
 		t.Fatalf("loopback with AllowPrivateWebhooks refused: %v", err)
 	}
 }
+
+// The webhook is the compat API's webhook variant too: a transaction
+// started with POST /{action} belongs to the key's client like a v1 one.
+func TestWebhookCoversTransactionsOfTheCompatAPI(t *testing.T) {
+	app := newHookApp(t)
+	h := webhookHarness(t, app)
+	// The provider answers while the compat call waits, as in production.
+	// Once: a transport retry of the search gets no second answer.
+	callbacks := make(chan []byte, 1)
+	var once sync.Once
+	h.mu.Lock()
+	h.after = func(r received) {
+		once.Do(func() {
+			cb := h.callback(r.body, "", catalogA)
+			if err := h.post(cb); err != nil {
+				t.Error(err)
+			}
+			callbacks <- cb
+		})
+	}
+	h.mu.Unlock()
+	status, _, b := h.call("POST", "/search", keyAlice, `{"context":{"domain":"`+domain+`"},"message":{"intent":`+intent+`}}`)
+	if status != http.StatusOK {
+		t.Fatalf("compat search answered %d %s", status, b)
+	}
+	out := decode[struct {
+		Context struct {
+			TransactionID string `json:"transaction_id"`
+		} `json:"context"`
+	}](t, b)
+	wantDelivered(t, app.waitAccepted(1), out.Context.TransactionID, <-callbacks)
+}
