@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/golang/snappy"
 )
@@ -20,17 +21,37 @@ const (
 	compressMin = 1024
 )
 
+// packBufs recycles compression buffers: a fresh one per insert would be
+// 24 KB of garbage for every 20 KB callback.
+var packBufs = sync.Pool{New: func() any { return new([]byte) }}
+
 // packRaw returns what to store for raw and its codec. Compression must
-// save at least an eighth, or the body is stored as received.
-func packRaw(raw []byte) ([]byte, string) {
+// save at least an eighth, or the body is stored as received. When buf is
+// not nil, stored lives in it and the caller hands it to releaseRaw once
+// the insert has run.
+func packRaw(raw []byte) (stored []byte, codec string, buf *[]byte) {
 	if len(raw) < compressMin {
-		return raw, codecNone
+		return raw, codecNone, nil
 	}
-	packed := snappy.Encode(nil, raw)
+	buf = packBufs.Get().(*[]byte)
+	if n := snappy.MaxEncodedLen(len(raw)); cap(*buf) < n {
+		*buf = make([]byte, n)
+	}
+	packed := snappy.Encode((*buf)[:cap(*buf)], raw)
 	if len(packed) > len(raw)-len(raw)/8 {
-		return raw, codecNone
+		releaseRaw(buf)
+		return raw, codecNone, nil
 	}
-	return packed, codecSnappy
+	return packed, codecSnappy, buf
+}
+
+// releaseRaw returns a buffer from packRaw to the pool. Buffers grown for
+// multi-megabyte bodies are dropped rather than kept alive.
+func releaseRaw(buf *[]byte) {
+	if buf == nil || cap(*buf) > 1<<20 {
+		return
+	}
+	packBufs.Put(buf)
 }
 
 // unpackRaw returns the received bytes of a stored body.

@@ -35,13 +35,14 @@ const outboundByMessageIDSQL = `SELECT ` + messageColumns + ` FROM messages
 	WHERE message_id = ? AND direction = 'out' ORDER BY seq DESC LIMIT 1`
 
 // prepareMessage fills what the store owns (hash, creation time) and
-// returns the insert arguments.
-func prepareMessage(m *store.Message, dir store.Direction, now time.Time) ([]any, error) {
+// returns the insert arguments. The caller passes buf to releaseRaw after
+// the insert has run.
+func prepareMessage(m *store.Message, dir store.Direction, now time.Time) (args []any, buf *[]byte, err error) {
 	if m.Direction == "" {
 		m.Direction = dir
 	}
 	if m.Direction != dir {
-		return nil, fmt.Errorf("sqlite: a message with direction %q stored as %q", m.Direction, dir)
+		return nil, nil, fmt.Errorf("sqlite: a message with direction %q stored as %q", m.Direction, dir)
 	}
 	if m.Raw == nil {
 		m.Raw = []byte{}
@@ -55,29 +56,30 @@ func prepareMessage(m *store.Message, dir store.Direction, now time.Time) ([]any
 	}
 	view, exact, err := encodeHeaders(m.Headers)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: encoding headers: %w", err)
+		return nil, nil, fmt.Errorf("sqlite: encoding headers: %w", err)
 	}
 	late := 0
 	if m.Late {
 		late = 1
 	}
-	stored, codec := packRaw(m.Raw)
+	stored, codec, buf := packRaw(m.Raw)
 	return []any{
 		string(m.Direction), m.Action, m.Domain, m.TransactionID, m.MessageID, m.BapID,
 		m.BppID, m.BppURI, m.SenderID, m.RecipientID, m.URL, m.OrderID, stored, m.BodyHash, view, exact,
 		timeArg(m.Timestamp), timeArg(m.Deadline), m.CreatedAt.UnixNano(), m.Signature, m.Findings,
 		string(m.Correlation), m.RequestSeq, late, m.AckStatus, m.HTTPStatus, m.Error, codec,
-	}, nil
+	}, buf, nil
 }
 
 // InsertOutbound stores m and its outbox entry in one transaction of the
 // group commit.
 func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *store.OutboxEntry) error {
 	now := stamp()
-	args, err := prepareMessage(m, store.Outbound, now)
+	args, buf, err := prepareMessage(m, store.Outbound, now)
 	if err != nil {
 		return err
 	}
+	defer releaseRaw(buf)
 	var eargs []any
 	if entry != nil {
 		eargs = outboxArgs(entry, m, now)
@@ -110,10 +112,11 @@ func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *sto
 // inside the writer's transaction, so concurrent deliveries of one callback
 // store it once.
 func (s *Store) InsertInbound(ctx context.Context, m *store.Message) (bool, error) {
-	args, err := prepareMessage(m, store.Inbound, stamp())
+	args, buf, err := prepareMessage(m, store.Inbound, stamp())
 	if err != nil {
 		return false, err
 	}
+	defer releaseRaw(buf)
 	var seq int64
 	var dup bool
 	err = s.w.do(ctx, func(w *writeConn) error {
