@@ -86,8 +86,9 @@
 // time with SetFaults, or per request with the X-Sandbox-Fault header or,
 // for a search relayed by a gateway (which forwards only the body), an
 // intent tag group "sandbox-fault" (one tag per fault, or a tag "spec"
-// holding the compact form). A per-request fault replaces the BPP's faults
-// for that request.
+// holding the compact form, plus optionally a tag "bpp" naming the one
+// provider meant, since the gateway fans the search out to all). A
+// per-request fault replaces the BPP's faults for that request.
 //
 // # Pages
 //

@@ -87,18 +87,26 @@ func TestRequestFaultsFromIntentTags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ok, err := requestFaults("", in)
+	f, ok, err := requestFaults("", in, "me")
 	if !ok || err != nil || f != (Faults{Delay: 10 * time.Millisecond, Sloppy: true, Duplicates: 2}) {
 		t.Errorf("faults from intent tags: %+v %v %v", f, ok, err)
 	}
-	if f, ok, err := requestFaults("silent", in); !ok || err != nil || !f.Silent || f.Sloppy {
+	if f, ok, err := requestFaults("silent", in, "me"); !ok || err != nil || !f.Silent || f.Sloppy {
 		t.Errorf("the header wins over tags: %+v %v %v", f, ok, err)
 	}
-	if _, ok, _ := requestFaults("", &beckn.Intent{}); ok {
+	if _, ok, _ := requestFaults("", &beckn.Intent{}, "me"); ok {
 		t.Errorf("an intent without the group carries no faults")
 	}
-	if _, _, err := requestFaults("bogus", nil); err == nil {
+	if _, _, err := requestFaults("bogus", nil, "me"); err == nil {
 		t.Errorf("a bad header is an error")
+	}
+	targeted, _, _ := decodeSearch(jsontext.Value(`{"intent":{"tags":[{"descriptor":{"code":"sandbox-fault"},"list":[
+		{"descriptor":{"code":"bpp"},"value":"le-bpp-2"},{"descriptor":{"code":"silent"}}]}]}}`))
+	if f, ok, _ := requestFaults("", targeted, "le-bpp-2"); !ok || !f.Silent {
+		t.Errorf("the named provider must apply the faults: %+v %v", f, ok)
+	}
+	if _, ok, _ := requestFaults("", targeted, "le-bpp-1"); ok {
+		t.Errorf("another provider must ignore faults meant for le-bpp-2")
 	}
 }
 

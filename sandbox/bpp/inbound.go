@@ -164,7 +164,7 @@ func (b *BPP) serveAction(w http.ResponseWriter, r *http.Request, action string)
 		}
 	}
 	faults := b.Faults()
-	if rf, ok, err := requestFaults(r.Header.Get(FaultHeader), intent); err != nil {
+	if rf, ok, err := requestFaults(r.Header.Get(FaultHeader), intent, b.cfg.SubscriberID); err != nil {
 		nack(w, http.StatusBadRequest, beckn.NewError(beckn.CodeInvalidRequest, FaultHeader, err.Error()))
 		return
 	} else if ok {

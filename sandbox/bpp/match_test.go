@@ -266,6 +266,6 @@ func FuzzSearchIntent(f *testing.F) {
 		if crit.empty() && n != c.ItemCount() {
 			t.Fatalf("no criteria but only %d of %d matched", n, c.ItemCount())
 		}
-		_, _, _ = requestFaults("", in)
+		_, _, _ = requestFaults("", in, "b")
 	})
 }

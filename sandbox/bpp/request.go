@@ -112,9 +112,12 @@ func decodeSearch(msg jsontext.Value) (*beckn.Intent, intentExtras, error) {
 
 // requestFaults returns the faults a request asks for: the X-Sandbox-Fault
 // header, or (for searches relayed by a gateway, which keeps only the body)
-// the intent tag group "sandbox-fault". ok is false when the request names
-// none; err when it names them wrongly.
-func requestFaults(header string, intent *beckn.Intent) (f Faults, ok bool, err error) {
+// the intent tag group "sandbox-fault". In the tag group a tag "bpp" names
+// the one provider the faults are meant for (a gateway fans the search out
+// to every provider of the domain); the others ignore them. self is this
+// provider's subscriber id. ok is false when the request names no faults
+// for us; err when it names them wrongly.
+func requestFaults(header string, intent *beckn.Intent, self string) (f Faults, ok bool, err error) {
 	if strings.TrimSpace(header) != "" {
 		f, err = ParseFaults(header)
 		return f, err == nil, err
@@ -123,6 +126,7 @@ func requestFaults(header string, intent *beckn.Intent) (f Faults, ok bool, err 
 		return Faults{}, false, nil
 	}
 	var parts []string
+	target := ""
 	for i := range intent.Tags {
 		g := &intent.Tags[i]
 		if !strings.EqualFold(strings.TrimSpace(g.Code()), faultTagGroup) {
@@ -132,6 +136,8 @@ func requestFaults(header string, intent *beckn.Intent) (f Faults, ok bool, err 
 			t := &g.List[j]
 			code, val := strings.TrimSpace(t.Code()), strings.TrimSpace(string(t.Value))
 			switch {
+			case strings.EqualFold(code, "bpp"):
+				target = val
 			case strings.EqualFold(code, "spec"):
 				parts = append(parts, val)
 			case val == "":
@@ -141,7 +147,7 @@ func requestFaults(header string, intent *beckn.Intent) (f Faults, ok bool, err 
 			}
 		}
 	}
-	if len(parts) == 0 {
+	if len(parts) == 0 || (target != "" && target != self) {
 		return Faults{}, false, nil
 	}
 	f, err = ParseFaults(strings.Join(parts, ","))
