@@ -70,7 +70,7 @@ func (s *Server) v1Events(w http.ResponseWriter, r *http.Request, client string)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	w.WriteHeader(http.StatusOK)
-	if _, err := fmt.Fprint(w, ": seeker events of transaction "+t.ID+"\n\n"); err != nil {
+	if _, err := fmt.Fprint(w, ": seeker events\n\n"); err != nil {
 		return
 	}
 	if rc.Flush() != nil {
