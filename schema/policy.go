@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -118,13 +119,13 @@ func (w *walker) checkContextPolicy(ctx int32) {
 				"context.%s is mandatory in every ONEST %s message.", m, orDash(w.action)))
 		}
 	}
-	if v := t.member(ctx, "version"); v >= 0 && t.nodes[v].kind == kString && t.text(v) != "1.1.0" {
+	if v := t.member(ctx, "version"); v >= 0 && t.nodes[v].kind == kString && string(t.bytes(v)) != "1.1.0" {
 		w.add("context.version", "onest.version", SeverityError, CodeInvalidRequest, fmt.Sprintf(
 			"context.version is %q; ONEST runs Beckn core \"1.1.0\" (DSEP versions such as 0.7.0 do not belong here).", t.text(v)))
 	}
 	for c := t.nodes[ctx].first; c >= 0; c = t.nodes[c].next {
-		key := t.key(c)
-		if key != "domain" && t.nodes[c].kind == kString && strings.Contains(t.text(c), "{{") {
+		if t.nodes[c].kind == kString && bytes.Contains(t.bytes(c), []byte("{{")) && !t.keyIs(c, "domain") {
+			key := t.key(c)
 			w.add("context."+key, "onest.placeholder", SeverityError, CodeInvalidRequest, fmt.Sprintf(
 				"context.%s is %q, an unresolved template variable; substitute the real value.", key, t.text(c)))
 		}

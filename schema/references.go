@@ -32,6 +32,18 @@ func (w *walker) idSet(name string, objs ...int32) (ids map[string]bool, declare
 	return ids, declared
 }
 
+// anyItemHas reports whether an element of array items has member name, so
+// that id sets are only built when something refers to them.
+func (w *walker) anyItemHas(items int32, name string) bool {
+	t := w.t
+	for it := t.nodes[items].first; it >= 0; it = t.nodes[it].next {
+		if t.member(it, name) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // checkReferences checks the item references of the catalogue or order in
 // message msg.
 func (w *walker) checkReferences(msg int32) {
@@ -84,6 +96,9 @@ func (w *walker) itemRefs(holder int32, fulfillmentScopes []int32, provider int3
 		{"category_ids", "categories", "category", []int32{provider}},
 	}
 	for _, c := range checks {
+		if !w.anyItemHas(items, c.member) {
+			continue
+		}
 		ids, declared := w.idSet(c.target, c.scopes...)
 		if !declared {
 			continue

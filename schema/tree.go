@@ -66,6 +66,9 @@ type tree struct {
 	// strings are read as encoding/json reads them (each bad byte becomes
 	// U+FFFD) and the validator warns, rather than refusing the message.
 	badUTF8 bool
+	// pathBuf is the walker's path stack, kept with the pooled tree so that
+	// validating a message does not grow a new one.
+	pathBuf []seg
 }
 
 // maxDepth bounds nesting so that hostile input cannot exhaust the stack.

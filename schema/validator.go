@@ -95,8 +95,9 @@ func (v *Validator) validateTree(t *tree, action string, body []byte, o options)
 		res.Findings = []Finding{syntaxFinding("", err)}
 		return res, false
 	}
-	w := walker{v: v, t: t}
+	w := walker{v: v, t: t, path: t.pathBuf[:0]}
 	w.message(action, o)
+	t.pathBuf = w.path[:0]
 	res.Action, res.Domain, res.Findings = w.action, w.domain, w.findings
 	return res, true
 }
