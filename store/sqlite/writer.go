@@ -152,15 +152,15 @@ func (w *writer) commit(batch []*writeOp) {
 // instead of failing half way.
 func (w *writer) tx(fn func() error) error {
 	ctx := context.Background() // a caller's cancellation must not interrupt other callers' writes
-	if _, err := w.conn.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+	if _, err := w.conn.begin.ExecContext(ctx); err != nil {
 		return err
 	}
 	if err := fn(); err != nil {
-		_, _ = w.conn.conn.ExecContext(ctx, "ROLLBACK")
+		_, _ = w.conn.rollback.ExecContext(ctx)
 		return err
 	}
-	if _, err := w.conn.conn.ExecContext(ctx, "COMMIT"); err != nil {
-		_, _ = w.conn.conn.ExecContext(ctx, "ROLLBACK")
+	if _, err := w.conn.commit.ExecContext(ctx); err != nil {
+		_, _ = w.conn.rollback.ExecContext(ctx)
 		return err
 	}
 	w.afterCommit()
@@ -178,6 +178,8 @@ func (w *writer) close() {
 type writeConn struct {
 	conn *sql.Conn
 	ctx  context.Context
+
+	begin, commit, rollback *sql.Stmt
 
 	insertMessage *sql.Stmt
 	findDuplicate *sql.Stmt
@@ -197,6 +199,9 @@ func prepareWriteConn(ctx context.Context, conn *sql.Conn) (*writeConn, error) {
 		dst **sql.Stmt
 		sql string
 	}{
+		{&w.begin, "BEGIN IMMEDIATE"},
+		{&w.commit, "COMMIT"},
+		{&w.rollback, "ROLLBACK"},
 		{&w.insertMessage, insertMessageSQL},
 		{&w.findDuplicate, findDuplicateSQL},
 		{&w.insertOutbox, insertOutboxSQL},
