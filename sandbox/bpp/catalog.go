@@ -64,6 +64,15 @@ var providerSeeds = map[string][]providerSeed{
 	},
 }
 
+// catalogNames are the BPPs' catalog names (catalog.descriptor.name), by
+// index within the domain, so two providers of a domain are told apart.
+var catalogNames = map[string][]string{
+	domainLearning:  {"Skill India Learning Hub", "Gyan Setu Courses"},
+	domainWork:      {"Rozgar Jobs Network", "Kaam Khoj Jobs"},
+	domainFinancial: {"Vidya Sahayata Scholarships", "Chhatravritti Connect"},
+	domainExpert:    {"Margdarshan Mentors", "Saathi Sessions"},
+}
+
 // providersPerBPP is how many providers one BPP of the domain hosts.
 var providersPerBPP = map[string]int{domainLearning: 4, domainWork: 5, domainFinancial: 5, domainExpert: 5}
 
@@ -125,15 +134,10 @@ func GenerateCatalog(domain string, index int, seed int64, epoch time.Time) (*Ca
 			it.words = words(searchText(p, it))
 		}
 	}
-	switch domain {
-	case domainLearning:
-		c.Name = "Courses and learning experiences"
-	case domainWork:
-		c.Name = "Jobs and internships"
-	case domainFinancial:
-		c.Name = "Scholarships and grants"
-	case domainExpert:
-		c.Name = "Mentoring sessions"
+	names := catalogNames[domain]
+	c.Name = names[index%len(names)]
+	if index >= len(names) {
+		c.Name += fmt.Sprintf(" %d", index/len(names)+1)
 	}
 	return c, nil
 }
