@@ -6,6 +6,9 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/onest-seeker/seeker/store"
 )
@@ -93,4 +96,24 @@ func querySeq(r *http.Request, name string) (int64, error) {
 		return 0, badRequest(name, "%s=%q is not a sequence number; use the seq (or SSE id) of a message", name, v)
 	}
 	return n, nil
+}
+
+// decodeRequest decodes a v1 request body strictly: the body is Seeker's own
+// API, not a provider's message, so a misspelt member (bppid, intents) is a
+// mistake to report with its path rather than a field to ignore silently.
+// Raw Beckn objects inside (intent, message) are kept as given.
+func decodeRequest(body []byte, v any, shape string) error {
+	err := json.Unmarshal(body, v, json.RejectUnknownMembers(true))
+	if err == nil {
+		return nil
+	}
+	var se *json.SemanticError
+	if errors.As(err, &se) && se.JSONPointer != "" {
+		path := strings.ReplaceAll(strings.TrimPrefix(string(se.JSONPointer), "/"), "/", ".")
+		if errors.Is(err, json.ErrUnknownName) {
+			return badRequest(path, "%s is not a member of %s", path, shape)
+		}
+		return badRequest(path, "%s has the wrong type: the body must be %s", path, shape)
+	}
+	return badRequest("", "the body is not %s JSON: %v", shape, err)
 }

@@ -24,8 +24,8 @@ type searchRequest struct {
 // the events URL (or webhook) as they arrive.
 func (s *Server) v1Search(r *http.Request, client string, body []byte) (int, any, error) {
 	var req searchRequest
-	if err := beckn.Unmarshal(body, &req); err != nil {
-		return 0, nil, badRequest("", "the body is not {domain, intent, bpp_id?, ttl?} JSON: %v", err)
+	if err := decodeRequest(body, &req, "{domain, intent, bpp_id?, ttl?}"); err != nil {
+		return 0, nil, err
 	}
 	if req.Domain == "" {
 		return 0, nil, badRequest("domain", "domain is required: one of onest:learning-experiences, onest:work-opportunities, onest:financial-support, onest:expert-connect")

@@ -71,6 +71,8 @@ func TestSearchRefusals(t *testing.T) {
 		{"unknown key", "nope", `{"domain":"` + domain + `","intent":{}}`, http.StatusUnauthorized, "401", ""},
 		{"not JSON", keyAlice, `{"domain":`, http.StatusBadRequest, "30000", ""},
 		{"no domain", keyAlice, `{"intent":{}}`, http.StatusBadRequest, "30000", "domain"},
+		{"misspelt member", keyAlice, `{"domain":"` + domain + `","intent":{},"bppid":"x"}`, http.StatusBadRequest, "30000", "bppid"},
+		{"wrong type", keyAlice, `{"domain":7,"intent":{}}`, http.StatusBadRequest, "30000", "domain"},
 		{"unknown domain", keyAlice, `{"domain":"retail","intent":{}}`, http.StatusBadRequest, "30000", "domain"},
 		{"no intent", keyAlice, `{"domain":"` + domain + `"}`, http.StatusBadRequest, "30000", "intent"},
 		{"intent not an object", keyAlice, `{"domain":"` + domain + `","intent":"python"}`, http.StatusBadRequest, "30000", "intent"},
@@ -186,6 +188,7 @@ func TestActionRefusals(t *testing.T) {
 		{"no provider yet", base + "select", keyAlice, `{"message":` + selectMsg + `}`, http.StatusBadRequest, "30000", "bpp_id"},
 		{"message not an object", base + "select", keyAlice, `{"bpp_id":"` + bppID + `","message":[1]}`, http.StatusBadRequest, "30000", "message"},
 		{"not JSON", base + "select", keyAlice, `{"bpp_id":`, http.StatusBadRequest, "30000", ""},
+		{"misspelt member", base + "select", keyAlice, `{"bpp_id":"` + bppID + `","mesage":{}}`, http.StatusBadRequest, "30000", "mesage"},
 		{"unregistered provider", base + "select", keyAlice, `{"bpp_id":"nobody.test","message":{}}`, http.StatusBadRequest, "30001", "bpp_id"},
 		{"no key", base + "select", "", `{}`, http.StatusUnauthorized, "401", ""},
 	}

@@ -45,8 +45,8 @@ func (s *Server) v1Act(r *http.Request, client string, body []byte) (int, any, e
 	}
 	var req actRequest
 	if len(body) > 0 {
-		if err := beckn.Unmarshal(body, &req); err != nil {
-			return 0, nil, badRequest("", "the body is not {bpp_id?, message} JSON: %v", err)
+		if err := decodeRequest(body, &req, "{bpp_id?, message}"); err != nil {
+			return 0, nil, err
 		}
 	}
 	if len(req.Message) == 0 {
