@@ -167,7 +167,7 @@ var cancelReasons = []struct{ ID, Name string }{
 	{"3", "Fees or costs are too high"},
 	{"4", "Personal or family reasons"},
 	{"5", "Applied by mistake"},
-	{"12", "No longer interested"},
+	{RefCancelReasonID, "No longer interested"},
 }
 
 func cancelReasonName(id string) string {
