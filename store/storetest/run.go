@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentInserts", testConcurrentInserts},
 		{"ConcurrentDuplicates", testConcurrentDuplicates},
 		{"ConcurrentClaims", testConcurrentClaims},
+		{"StreamNeverSkipsAcrossInstances", testStreamNeverSkips},
 		{"RestartKeepsEverything", testRestart},
 		{"PingAndClose", testPingAndClose},
 	}
