@@ -55,9 +55,10 @@ type Faults struct {
 	// catalog repeated with fresh ids), instead of pages.
 	LargeCatalog bool
 	// Sloppy sends legacy and sloppy shapes seen in the wild: 0.9-style
-	// context keys (core_version, city, country), numbers where strings
-	// are due (price value, tag values, rating), images as bare strings
-	// and the typo "fullfillments" for "fulfillments".
+	// context keys (core_version, city, country), BPP_ID / BPP_URI in
+	// upper case, numbers where strings are due (price value, tag values,
+	// rating), images as bare strings and the typo "fullfillments" for
+	// "fulfillments".
 	Sloppy bool
 }
 

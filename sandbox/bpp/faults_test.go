@@ -173,7 +173,7 @@ func TestFaultBehaviour(t *testing.T) {
 		txn := beckn.NewUUID()
 		mid := h.call("select", txn, `{"order":{"provider":{"id":"1"},"items":[{"id":"`+RefJobItemConfirm+`"}]}}`, map[string]string{FaultHeader: "sloppy"})
 		c := h.waitFor("on_select", mid)
-		for _, want := range []string{`"fullfillments":`, `"core_version":"1.1.0"`, `"city":"std:080"`} {
+		for _, want := range []string{`"fullfillments":`, `"core_version":"1.1.0"`, `"city":"std:080"`, `"BPP_ID":"` + h.bppID + `"`} {
 			if !bytes.Contains(c.Body, []byte(want)) {
 				t.Errorf("sloppy on_select lacks %s", want)
 			}
@@ -181,8 +181,8 @@ func TestFaultBehaviour(t *testing.T) {
 		if bytes.Contains(c.Body, []byte(`"fulfillments":`)) {
 			t.Errorf("sloppy on_select still has core fulfillments")
 		}
-		if c.DecodeErr != nil {
-			t.Errorf("sloppy callback must stay decodable leniently: %v", c.DecodeErr)
+		if c.DecodeErr != nil || c.Ctx.BPPID() != h.bppID {
+			t.Errorf("sloppy callback must stay decodable leniently: %v, bpp %q", c.DecodeErr, c.Ctx.BPPID())
 		}
 	})
 	t.Run("late", func(t *testing.T) {

@@ -2,14 +2,16 @@ package bpp
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/go-json-experiment/json"
 )
 
 // sloppify rewrites a correct callback body into the shapes real providers
 // send (onest-domain.md §8.4, §11): 0.9-style context keys beside the 1.1.0
-// ones, numbers where strings are due (price values, tag values, ratings),
-// images as bare URL strings, and the typo "fullfillments". A BAP that is
+// ones and BPP_ID / BPP_URI in upper case, numbers where strings are due
+// (price values, tag values, ratings), images as bare URL strings, and the
+// typo "fullfillments". A BAP that is
 // lenient on input must still read everything it needs from the result.
 func sloppify(body []byte) []byte {
 	var root map[string]any
@@ -22,6 +24,13 @@ func sloppify(body []byte) []byte {
 		}
 		ctx["country"] = "IND"
 		ctx["city"] = "std:080"
+		// Upper-case provider keys, as a real financial-support BPP sends them.
+		for _, k := range []string{"bpp_id", "bpp_uri"} {
+			if v, ok := ctx[k]; ok {
+				delete(ctx, k)
+				ctx[strings.ToUpper(k)] = v
+			}
+		}
 	}
 	if msg, ok := root["message"]; ok {
 		root["message"] = sloppyWalk(msg, "")
