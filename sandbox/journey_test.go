@@ -68,13 +68,14 @@ func startNetwork(t *testing.T, opts sandbox.Options) (*sandbox.Network, *testba
 
 // runner drives one journey with the test BAP.
 type runner struct {
-	t      *testing.T
-	bap    *testbap.BAP
-	domain string
-	bppID  string
-	bppURL string
-	txn    string
-	seen   map[string]bool // message ids already consumed
+	t       *testing.T
+	bap     *testbap.BAP
+	gateway string
+	domain  string
+	bppID   string
+	bppURL  string
+	txn     string
+	seen    map[string]bool // message ids already consumed
 }
 
 func (r *runner) waitCtx() (context.Context, context.CancelFunc) {
@@ -90,7 +91,7 @@ func (r *runner) send(action string, message any) string {
 	if action != "search" {
 		c.BppID, c.BppURI = r.bppID, r.bppURL
 	} else {
-		base = r.gateway()
+		base = r.gateway
 	}
 	ctx, cancel := r.waitCtx()
 	defer cancel()
@@ -101,10 +102,6 @@ func (r *runner) send(action string, message any) string {
 	r.seen[c.MessageID] = true
 	return c.MessageID
 }
-
-var gatewayURL string
-
-func (r *runner) gateway() string { return gatewayURL }
 
 // reply waits for the callback answering msgID and decodes its message.
 func reply[T any](r *runner, msgID, action string) T {
@@ -310,7 +307,7 @@ func runJourney(t *testing.T, n *sandbox.Network, bap *testbap.BAP, j journey) {
 	if refID == "" {
 		t.Fatalf("no reference provider for %s", j.domain)
 	}
-	r := &runner{t: t, bap: bap, domain: j.domain, txn: beckn.NewUUID(), seen: map[string]bool{}}
+	r := &runner{t: t, bap: bap, gateway: n.Description().Gateway, domain: j.domain, txn: beckn.NewUUID(), seen: map[string]bool{}}
 
 	// Search through the gateway; every BPP of the domain answers, the
 	// reference provider with the item.
@@ -393,7 +390,6 @@ func runJourney(t *testing.T, n *sandbox.Network, bap *testbap.BAP, j journey) {
 
 func TestJourneyEveryDomain(t *testing.T) {
 	n, bap := startNetwork(t, sandbox.Options{Seed: 2026, TimeScale: 1000})
-	gatewayURL = n.Description().Gateway
 	for _, j := range journeys {
 		t.Run(strings.TrimPrefix(j.domain, "onest:"), func(t *testing.T) { runJourney(t, n, bap, j) })
 	}
