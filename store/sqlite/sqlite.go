@@ -57,8 +57,10 @@ const (
 	readerPragmas = "&_pragma=cache_size(-16384)&_query_only=1"
 )
 
-// Open opens (creating if needed) the database at path and brings its schema
-// up to date. path may also be a "file:" URI.
+// Open opens (creating if needed) the database at path, creating its folder
+// too, and brings its schema up to date. path may also be a "file:" URI; its
+// query parameters are ignored, since the store sets the connection options
+// its guarantees depend on (WAL, busy timeout, foreign keys).
 func Open(ctx context.Context, path string) (*Store, error) {
 	file := strings.TrimPrefix(path, "file:")
 	if i := strings.IndexAny(file, "?#"); i >= 0 {
