@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"encoding/json"
 	"errors"
 	"io"
@@ -176,6 +178,13 @@ func TestClientLookupErrors(t *testing.T) {
 			var re *Error
 			if !errors.As(err, &re) || !errors.Is(err, tc.kind) || re.StatusCode != tc.code || re.Op != "lookup" {
 				t.Fatalf("err = %v, want kind %v code %d", err, tc.kind, tc.code)
+			}
+			// The message says which call, where, and what went wrong.
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "registry lookup ") || !strings.Contains(msg, tc.kind.Error()) ||
+				(tc.code != 0 && !strings.Contains(msg, fmt.Sprintf("(HTTP %d)", tc.code))) ||
+				(tc.url == "" && !strings.Contains(msg, base+"/lookup")) {
+				t.Fatalf("message %q does not say what and where", msg)
 			}
 		})
 	}
