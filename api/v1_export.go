@@ -40,8 +40,8 @@ func (s *Server) ExportMessagesHandler() http.Handler { return s.authed(s.v1Expo
 // exportedMessage is a message as GET /v1/messages lists it.
 type exportedMessage struct {
 	messageView `json:",inline"`
-	Domain    string `json:"domain"`
-	RawBase64 []byte `json:"raw_base64,omitzero"`
+	Domain      string `json:"domain"`
+	RawBase64   []byte `json:"raw_base64,omitzero"`
 }
 
 // exportPage is the answer of GET /v1/messages. NextAfter is the seq to
