@@ -11,7 +11,6 @@ package engine
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,11 +26,11 @@ import (
 	"github.com/onest-seeker/seeker/store"
 )
 
-// Registry is what the engine needs of the network registry: signing keys to
-// verify senders and subscriber records to route requests. *registry.Cache
-// provides both with an in-process cache.
+// Registry is what the engine needs of the network registry: verifying a
+// signature with the sender's registered key and subscriber records to route
+// requests. *registry.Cache provides both from an in-process cache.
 type Registry interface {
-	SigningKey(ctx context.Context, subscriberID, keyID string) (ed25519.PublicKey, registry.Subscriber, error)
+	VerifyHeader(ctx context.Context, v signing.Verifier, body []byte, h signing.Header, expected string) (registry.Subscriber, error)
 	Lookup(ctx context.Context, q registry.Query) ([]registry.Subscriber, error)
 }
 

@@ -265,7 +265,9 @@ func TestLateCallbackPolicy(t *testing.T) {
 
 func TestNackIsFinalAndFailuresAreRetriedUntilAck(t *testing.T) {
 	h := newHarness(t)
-	h.answer = func(received) (int, []byte) { return 400, beckn.NackBody(beckn.NewError("30004", "message.order.items[0].id", "Item not found")) }
+	h.answer = func(received) (int, []byte) {
+		return 400, beckn.NackBody(beckn.NewError("30004", "message.order.items[0].id", "Item not found"))
+	}
 	d := sendSelect(t, h, "")
 	if d.Ack != "NACK" || d.Error == nil || d.Error.Code != "30004" {
 		t.Fatalf("dispatch = %+v", d)

@@ -187,7 +187,7 @@ func callback(t testing.TB, req []byte, message string) []byte {
 	c.BppID, c.BppURI = bppID, "http://bpp.invalid"
 	c.Timestamp = beckn.Timestamp(time.Now())
 	b, err := beckn.Marshal(struct {
-		Context beckn.Context   `json:"context"`
+		Context beckn.Context  `json:"context"`
 		Message jsontext.Value `json:"message"`
 	}{c, jsontext.Value(message)})
 	if err != nil {

@@ -18,13 +18,6 @@ import (
 	"github.com/onest-seeker/seeker/store"
 )
 
-// invalidator is implemented by registry caches that can drop a key, so a
-// signature that fails with a cached key is retried once with a fresh one
-// (a provider may have rotated its key since we cached it).
-type invalidator interface {
-	Invalidate(subscriberID, keyID string)
-}
-
 // Receipt is what the engine decided about one inbound message.
 type Receipt struct {
 	Status    int          // HTTP status answered
@@ -251,21 +244,9 @@ func (e *Engine) verifyHeader(ctx context.Context, body []byte, value, name stri
 	if err != nil {
 		return "", beckn.NewError("", name, name+" header unreadable: "+err.Error())
 	}
-	pub, _, err := e.cfg.Registry.SigningKey(ctx, hdr.SubscriberID, hdr.UniqueKeyID)
-	if err != nil {
-		return "", beckn.NewError("", name, fmt.Sprintf("no valid registry key for %s key %q: %v", hdr.SubscriberID, hdr.UniqueKeyID, err))
-	}
-	if err := e.verifier.Verify(body, hdr, pub); err != nil {
-		inv, ok := e.cfg.Registry.(invalidator)
-		var ve *signing.VerifyError
-		if ok && errors.As(err, &ve) && ve.Step == signing.StepSignature {
-			inv.Invalidate(hdr.SubscriberID, hdr.UniqueKeyID)
-			if pub2, _, err2 := e.cfg.Registry.SigningKey(ctx, hdr.SubscriberID, hdr.UniqueKeyID); err2 == nil && !pub2.Equal(pub) {
-				if e.verifier.Verify(body, hdr, pub2) == nil {
-					return hdr.SubscriberID, nil
-				}
-			}
-		}
+	// The cache verifies with the registered key and, when that fails,
+	// refreshes the key once: a provider may have rotated it since.
+	if _, err := e.cfg.Registry.VerifyHeader(ctx, e.verifier, body, hdr, ""); err != nil {
 		return "", beckn.NewError("", name, name+" of "+hdr.SubscriberID+" rejected: "+err.Error())
 	}
 	return hdr.SubscriberID, nil
