@@ -20,6 +20,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/internal/netguard"
 	"github.com/onest-seeker/seeker/store"
 )
 
@@ -109,7 +110,7 @@ func NewWebhooks(cfg Config) (*Webhooks, error) {
 		}
 		w.targets = append(w.targets, &webhookTarget{
 			client: client, url: u, secret: []byte(secret),
-			http: webhookClient(webhookTimeout, cfg.AllowPrivateWebhooks),
+			http: netguard.Client(cfg.AllowPrivateWebhooks, webhookTimeout),
 			owns: map[string]bool{},
 		})
 	}

@@ -1,55 +1,62 @@
 package api
 
 import (
+	"errors"
+	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/internal/netguard"
+	"github.com/onest-seeker/seeker/store"
 )
 
-func TestInternalAddr(t *testing.T) {
+func TestCheckWebhookURL(t *testing.T) {
 	tests := []struct {
-		ip       string
-		internal bool
+		url     string
+		private bool
+		want    string // "" = accepted
 	}{
-		{"127.0.0.1", true},
-		{"::1", true},
-		{"10.0.0.1", true},
-		{"172.16.5.4", true},
-		{"192.168.1.1", true},
-		{"169.254.169.254", true}, // cloud metadata
-		{"100.64.0.1", true},      // CGNAT
-		{"0.0.0.0", true},
-		{"::", true},
-		{"fe80::1", true},
-		{"fc00::1", true},
-		{"224.0.0.1", true},
-		{"::ffff:10.0.0.1", true}, // IPv4-mapped private
-		{"8.8.8.8", false},
-		{"2001:4860:4860::8888", false},
-		{"::ffff:8.8.8.8", false},
+		{"https://app.example.com/hooks/seeker", false, ""},
+		{"http://203.0.113.7:8080/hook", false, ""},
+		{"http://127.0.0.1:9/hook", false, "internal address"},
+		{"http://[::1]:9/hook", false, "internal address"},
+		{"http://169.254.169.254/latest", false, "internal address"}, // cloud metadata
+		{"https://10.1.2.3/hook", false, "internal address"},
+		{"http://localhost:9/hook", false, "loopback"},
+		{"http://127.0.0.1:9/hook", true, ""},
+		{"ftp://example.com/hook", true, "http:// or https://"},
+		{"http:///hook", true, "no host"},
+		{"http://a b/", true, "not a URL"},
 	}
 	for _, tt := range tests {
-		if got := internalAddr(netip.MustParseAddr(tt.ip)); got != tt.internal {
-			t.Errorf("internalAddr(%s) = %v, want %v", tt.ip, got, tt.internal)
+		err := checkWebhookURL(tt.url, tt.private)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s (private %v): refused: %v", tt.url, tt.private, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s (private %v): err = %v, want one saying %q", tt.url, tt.private, err, tt.want)
 		}
 	}
 }
 
-// The guard works on the dialled address, so a URL whose name resolves to
-// loopback is refused as well as a literal one.
-func TestGuardedClientRefusesInternalAddressesAtConnect(t *testing.T) {
-	srv := httptest.NewServer(nil)
-	defer srv.Close()
-	for _, u := range []string{srv.URL, strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)} {
-		_, err := webhookClient(webhookTimeout, false).Post(u, "application/json", strings.NewReader("{}"))
-		if err == nil || !strings.Contains(err.Error(), "internal address") {
-			t.Fatalf("POST %s: err = %v, want a refusal naming the internal address", u, err)
-		}
-	}
-	resp, err := webhookClient(webhookTimeout, true).Post(srv.URL, "application/json", strings.NewReader("{}"))
+// Deliveries go through the dial-time guard, which also catches what the
+// start check cannot see (names that resolve to internal addresses). The
+// target is configured with a public documentation address that is never
+// dialled, then pointed at a loopback app as DNS rebinding would.
+func TestDeliveriesRefuseInternalAddressesAtConnect(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		t.Error("a guarded delivery reached the loopback app")
+	}))
+	defer app.Close()
+	w, err := NewWebhooks(Config{Engine: new(engine.Engine), Keys: map[string]string{"key-0123456789abcdef": "alice"}, Webhooks: map[string]string{"alice": "http://203.0.113.7/hook"}})
 	if err != nil {
-		t.Fatalf("with allowPrivate the post failed: %v", err)
+		t.Fatal(err)
 	}
-	resp.Body.Close()
+	w.targets[0].url = app.URL
+	_, err = w.targets[0].post(t.Context(), []byte("{}"), "sha256=00", &store.Message{Action: "on_search", Seq: 1})
+	if !errors.Is(err, netguard.ErrForbidden) {
+		t.Fatalf("delivery to %s: err = %v, want netguard.ErrForbidden", app.URL, err)
+	}
 }
