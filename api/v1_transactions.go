@@ -200,6 +200,18 @@ type messageView struct {
 	TransactionID string            `json:"transaction_id"`
 }
 
+// viewMessage is the metadata of m as v1 lists it; callers add the body
+// when asked to.
+func viewMessage(m *store.Message) messageView {
+	return messageView{
+		Seq: m.Seq, Direction: m.Direction, Action: m.Action, MessageID: m.MessageID, TransactionID: m.TransactionID,
+		BppID: m.BppID, BppURI: m.BppURI, SenderID: m.SenderID, RecipientID: m.RecipientID, URL: m.URL,
+		OrderID: m.OrderID, Correlation: m.Correlation, RequestSeq: m.RequestSeq, Late: m.Late,
+		Signature: m.Signature, AckStatus: m.AckStatus, HTTPStatus: m.HTTPStatus, Error: m.Error,
+		Timestamp: m.Timestamp, Deadline: m.Deadline, CreatedAt: m.CreatedAt, Findings: jsontext.Value(m.Findings),
+	}
+}
+
 // v1Messages answers GET /v1/transactions/{id}/messages: every message in
 // and out, in Seq order; ?raw=true adds the bodies, ?after= and ?limit= page.
 func (s *Server) v1Messages(w http.ResponseWriter, r *http.Request, client string) {
@@ -228,13 +240,7 @@ func (s *Server) v1Messages(w http.ResponseWriter, r *http.Request, client strin
 	withRaw := r.URL.Query().Get("raw") == "true"
 	out := make([]messageView, 0, len(msgs))
 	for _, m := range msgs {
-		v := messageView{
-			Seq: m.Seq, Direction: m.Direction, Action: m.Action, MessageID: m.MessageID, TransactionID: m.TransactionID,
-			BppID: m.BppID, BppURI: m.BppURI, SenderID: m.SenderID, RecipientID: m.RecipientID, URL: m.URL,
-			OrderID: m.OrderID, Correlation: m.Correlation, RequestSeq: m.RequestSeq, Late: m.Late,
-			Signature: m.Signature, AckStatus: m.AckStatus, HTTPStatus: m.HTTPStatus, Error: m.Error,
-			Timestamp: m.Timestamp, Deadline: m.Deadline, CreatedAt: m.CreatedAt, Findings: jsontext.Value(m.Findings),
-		}
+		v := viewMessage(m)
 		if withRaw {
 			v.Raw = jsontext.Value(m.Raw)
 		}
