@@ -111,9 +111,9 @@ func TestRestartInTheMiddleOfAJourneyLosesNothing(t *testing.T) {
 	refID, _ := s.network.ReferenceBPP(j.domain)
 	txn := beckn.NewUUID()
 	c := beckn.Context{Domain: j.domain, TransactionID: txn, BppID: refID}
-	order := map[string]any{"provider": map[string]any{"id": j.provider}, "items": []any{map[string]any{"id": j.item}},
-		"fulfillments": []any{map[string]any{"customer": map[string]any{"person": map[string]any{"name": "Meera Iyer"}, "contact": map[string]any{"phone": "9876543210", "email": "meera.iyer@example.org"}}}}}
-	one[beckn.OrderMessage](t, s, "select", c, map[string]any{"order": order})
+	order := map[string]any{"provider": map[string]any{"id": j.provider}, "items": []any{map[string]any{"id": j.item}}}
+	sel := one[beckn.OrderMessage](t, s, "select", c, map[string]any{"order": order})
+	applicant(t, order, sel.Order)
 	one[beckn.OrderMessage](t, s, "init", c, map[string]any{"order": order})
 	before := s.inbound(txn, 0)
 

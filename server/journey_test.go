@@ -96,10 +96,7 @@ func runJourney(t *testing.T, s *stack, j journey) {
 	if sel.Order == nil || len(sel.Order.Items) == 0 {
 		t.Fatalf("on_select has no order")
 	}
-
-	order["fulfillments"] = []any{map[string]any{"customer": map[string]any{
-		"person":  map[string]any{"name": profile["user-full-name"], "age": "19", "gender": "Female"},
-		"contact": map[string]any{"phone": profile["user-phone-number"], "email": profile["user-email"]}}}}
+	applicant(t, order, sel.Order)
 	order["billing"] = map[string]any{"name": profile["user-full-name"], "phone": profile["user-phone-number"], "email": profile["user-email"]}
 	_, initAns := s.call("init", c, map[string]any{"order": order})
 	if len(initAns.Responses) == 0 {
@@ -205,10 +202,9 @@ func TestCancelEveryDomain(t *testing.T) {
 			if len(reasons.CancellationReasons) == 0 {
 				t.Fatalf("no cancellation reasons")
 			}
-			order := map[string]any{"provider": map[string]any{"id": j.provider}, "items": []any{map[string]any{"id": j.item}},
-				"fulfillments": []any{map[string]any{"customer": map[string]any{
-					"person":  map[string]any{"name": profile["user-full-name"], "age": "19", "gender": "Female"},
-					"contact": map[string]any{"phone": profile["user-phone-number"], "email": profile["user-email"]}}}}}
+			order := map[string]any{"provider": map[string]any{"id": j.provider}, "items": []any{map[string]any{"id": j.item}}}
+			sel := one[beckn.OrderMessage](t, s, "select", c, map[string]any{"order": order})
+			applicant(t, order, sel.Order)
 			conf := one[beckn.OrderMessage](t, s, "confirm", c, map[string]any{"order": order})
 			can := one[beckn.OrderMessage](t, s, "cancel", c, map[string]any{"order_id": conf.Order.ID, "cancellation_reason_id": reasons.CancellationReasons[0].ID})
 			if can.Order.Status != "CANCELLED" {
@@ -220,6 +216,29 @@ func TestCancelEveryDomain(t *testing.T) {
 			}
 		})
 	}
+}
+
+// applicant completes an order with the fulfillment the provider offered in
+// on_select and the learner as its customer, as ONEST's init and confirm
+// require.
+func applicant(t *testing.T, order map[string]any, sel *beckn.Order) {
+	t.Helper()
+	fid := ""
+	if len(sel.Items) > 0 && len(sel.Items[0].FulfillmentIDs) > 0 {
+		fid = sel.Items[0].FulfillmentIDs[0]
+	}
+	for _, f := range sel.AllFulfillments() {
+		if fid == "" && f.ID != "" {
+			fid = f.ID
+		}
+	}
+	if fid == "" {
+		t.Fatalf("on_select offers no fulfillment")
+	}
+	order["items"].([]any)[0].(map[string]any)["fulfillment_ids"] = []string{fid}
+	order["fulfillments"] = []any{map[string]any{"id": fid, "customer": map[string]any{
+		"person":  map[string]any{"name": profile["user-full-name"], "age": "19", "gender": "Female"},
+		"contact": map[string]any{"phone": profile["user-phone-number"], "email": profile["user-email"]}}}}
 }
 
 // one sends an action and returns its single callback's message.
