@@ -343,3 +343,24 @@ func TestUnknownV1RouteAnswersJSON(t *testing.T) {
 	status, _, b = h.call("DELETE", "/v1/orders/ord-1", keyAlice, "")
 	wantError(t, "unknown method", status, b, http.StatusNotFound, "404", "")
 }
+
+// GET /v1/messages (v1_export.go) is mounted with the other v1 routes and
+// lists only the caller's messages.
+func TestExportListingIsMounted(t *testing.T) {
+	h := newHarness(t, nil)
+	s, _ := h.search(keyAlice)
+	h.search(keyBob)
+	status, _, b := h.call("GET", "/v1/messages", keyAlice, "")
+	if status != http.StatusOK {
+		t.Fatalf("GET /v1/messages answered %d %s", status, b)
+	}
+	page := decode[struct {
+		Messages []struct {
+			TransactionID string `json:"transaction_id"`
+			Action        string `json:"action"`
+		} `json:"messages"`
+	}](t, b)
+	if len(page.Messages) != 1 || page.Messages[0].TransactionID != s.TransactionID || page.Messages[0].Action != "search" {
+		t.Fatalf("alice's listing %s, want only her search", b)
+	}
+}
