@@ -58,9 +58,10 @@ func newWriter(conn *writeConn, afterCommit func()) *writer {
 }
 
 // do runs fn in the writer's transaction and returns once it is committed
-// (nil) or known to have failed. A ctx that ends before the writer picks the
-// write up cancels it; once picked up, the write completes and its outcome is
-// returned, so callers never see "cancelled" for something that was stored.
+// (nil) or known to have failed. A ctx that ends before the write's batch
+// starts cancels it and nothing is stored; after that the write completes
+// and its real outcome is returned, so a caller never sees "cancelled" for
+// something that was stored, nor nil for something that was not.
 func (w *writer) do(ctx context.Context, fn func(w *writeConn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
