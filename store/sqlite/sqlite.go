@@ -49,12 +49,14 @@ type Store struct {
 // journals of a group-commit batch off the disk.
 const pragmas = "_busy_timeout=10000&_pragma=temp_store(MEMORY)&_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=1"
 
-// The writer's page cache holds a whole batch of dirty pages (256 x 20 KB
-// callbacks is 5 MB) so that nothing spills to the WAL before COMMIT; each
-// reader needs far less.
+// Page caches are bounded so that a long-running process stays small (the
+// engine's idle-memory target is 60 MB): the writer's 16 MB holds a whole
+// batch of dirty pages (256 compressed 20 KB callbacks are ~1.5 MB plus
+// index pages) so nothing spills to the WAL before COMMIT; each reader
+// keeps 4 MB of hot index and recent pages.
 const (
-	writerPragmas = "&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)"
-	readerPragmas = "&_pragma=cache_size(-16384)&_query_only=1"
+	writerPragmas = "&_pragma=cache_size(-16384)&_pragma=wal_autocheckpoint(0)"
+	readerPragmas = "&_pragma=cache_size(-4096)&_query_only=1"
 )
 
 // Open opens (creating if needed) the database at path, creating its folder
