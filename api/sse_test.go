@@ -197,3 +197,24 @@ func TestEventsSeeCallbacksStoredByAnotherInstance(t *testing.T) {
 	ev, ok := stream.next(t)
 	wantEvent(t, ev, ok, "on_search", cb, s.Seq)
 }
+
+// With no answer at all the stream still ends, at the request's deadline.
+func TestEventsUntilDoneEndsAtTheDeadlineWithoutAnswers(t *testing.T) {
+	h := newHarness(t, nil)
+	status, _, b := h.call("POST", "/v1/search", keyAlice, `{"domain":"`+domain+`","intent":`+intent+`,"ttl":"PT1S"}`)
+	if status != http.StatusAccepted {
+		t.Fatalf("search answered %d %s", status, b)
+	}
+	s := decode[sentAnswer](t, b)
+	stream := h.events(s.EventsURL+"?until=done", keyAlice)
+	ev, ok := stream.next(t)
+	if !ok || ev.Event != "done" || ev.ID != "" {
+		t.Fatalf("got %+v (open %v), want the done event at the deadline", ev, ok)
+	}
+	out := decode[struct {
+		Answered int `json:"answered"`
+	}](t, []byte(ev.Data))
+	if out.Answered != 0 {
+		t.Fatalf("done says %d answered, want 0", out.Answered)
+	}
+}
