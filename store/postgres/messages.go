@@ -42,8 +42,8 @@ const insertOutboundSQL = insertMessageHead + ` RETURNING seq, 0::bigint`
 
 // The outbox entry is inserted by the same statement as its message.
 const insertOutboundWithEntrySQL = `WITH m AS (` + insertMessageHead + ` RETURNING seq)
-	INSERT INTO outbox (message_seq, url, state, attempts, next_attempt, deadline, last_error, updated_at)
-	SELECT seq, $29, $30, $31, $32, $33, $34, $35 FROM m
+	INSERT INTO outbox (message_seq, url, state, attempts, next_attempt, deadline, last_error, claimed_by, claimed_until, updated_at)
+	SELECT seq, $29, $30, $31, $32, $33, $34, $35, $36, $37 FROM m
 	RETURNING message_seq, id`
 
 func prepareMessage(m *store.Message, dir store.Direction, now time.Time) ([]any, error) {
@@ -97,7 +97,9 @@ func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *sto
 		}
 		entry.UpdatedAt = now
 		q = insertOutboundWithEntrySQL
-		args = append(args, entry.URL, entry.State, entry.Attempts, entry.NextAttempt, timeArg(entry.Deadline), entry.LastError, now)
+		// A lease given at insert is kept: the sending path leases a fresh
+		// request to itself for its first attempt.
+		args = append(args, entry.URL, entry.State, entry.Attempts, entry.NextAttempt, timeArg(entry.Deadline), entry.LastError, entry.ClaimedBy, timeArg(entry.ClaimedUntil), now)
 	}
 	var seq, id int64
 	err = s.w.do(ctx, q, args, func(row pgx.Row) error { return row.Scan(&seq, &id) })

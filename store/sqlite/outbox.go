@@ -13,8 +13,8 @@ import (
 
 const outboxColumns = `id, message_seq, url, state, attempts, next_attempt, deadline, last_error, claimed_by, claimed_until, updated_at`
 
-const insertOutboxSQL = `INSERT INTO outbox (message_seq, url, state, attempts, next_attempt, deadline, last_error, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+const insertOutboxSQL = `INSERT INTO outbox (message_seq, url, state, attempts, next_attempt, deadline, last_error, claimed_by, claimed_until, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 
 const selectOutboxSQL = `SELECT ` + outboxColumns + ` FROM outbox WHERE id = ?`
 
@@ -36,7 +36,9 @@ const updateOutboxSQL = `UPDATE outbox SET state = ?, attempts = ?, last_error =
 
 // outboxArgs returns the insert arguments of entry; the first one, the
 // message's Seq, is filled in inside the transaction. Defaults: the
-// message's URL, pending, due now.
+// message's URL, pending, due now. A lease given at insert is kept: the
+// sending path leases a fresh request to itself for its first attempt, so
+// the outbox worker cannot send it at the same time.
 func outboxArgs(e *store.OutboxEntry, m *store.Message, now time.Time) []any {
 	if e.URL == "" {
 		e.URL = m.URL
@@ -48,7 +50,7 @@ func outboxArgs(e *store.OutboxEntry, m *store.Message, now time.Time) []any {
 		e.NextAttempt = now
 	}
 	e.UpdatedAt = now
-	return []any{int64(0), e.URL, e.State, e.Attempts, e.NextAttempt.UnixNano(), timeArg(e.Deadline), e.LastError, now.UnixNano()}
+	return []any{int64(0), e.URL, e.State, e.Attempts, e.NextAttempt.UnixNano(), timeArg(e.Deadline), e.LastError, e.ClaimedBy, timeArg(e.ClaimedUntil), now.UnixNano()}
 }
 
 // ClaimOutbox leases due entries to owner. It runs in the writer, so the

@@ -210,3 +210,23 @@ func testConcurrentClaims(t *testing.T, open Opener) {
 	}
 	t.Logf("%d entries spread over %d workers", entries, len(owners))
 }
+
+// testLeaseGivenAtInsert: an entry inserted already leased (the sending path
+// leases a fresh request to itself for its first attempt) is not claimable
+// by anyone until the lease runs out, and is afterwards.
+func testLeaseGivenAtInsert(t *testing.T, open Opener) {
+	s := open(t)
+	e := pendingEntry(t0)
+	e.ClaimedBy, e.ClaimedUntil = "sender", t0.Add(10*time.Second)
+	newEntry(t, s, "leased", e)
+	if got := claim(t, s, "worker", t0, time.Minute, 10); len(got) != 0 {
+		t.Fatalf("an entry leased at insert was claimed by another owner: %+v", got)
+	}
+	stored, err := s.OutboxEntry(ctxFor(t), e.ID)
+	if err != nil || stored.ClaimedBy != "sender" || !sameTime(stored.ClaimedUntil, e.ClaimedUntil) {
+		t.Fatalf("lease not stored: %+v %v", stored, err)
+	}
+	if got := claim(t, s, "worker", t0.Add(11*time.Second), time.Minute, 10); len(got) != 1 || got[0].ID != e.ID {
+		t.Fatalf("after the lease ran out, claimed %+v", got)
+	}
+}

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"Transactions", testTransactions},
 		{"Orders", testOrders},
 		{"OutboxLeases", testOutboxLeases},
+		{"LeaseGivenAtInsert", testLeaseGivenAtInsert},
 		{"OutboxUpdateReleases", testOutboxUpdateReleases},
 		{"Idempotency", testIdempotency},
 		{"KV", testKV},
