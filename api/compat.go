@@ -137,6 +137,16 @@ func (s *Server) compat(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"context": req.Context, "error": compatError{Type: "CONTEXT-ERROR", Code: beckn.CodeInvalidRequest, Path: "context.action", Message: fmt.Sprintf("context.action is %q but the request was posted to /%s", req.Context.Action, action)}})
 		return
 	}
+	// A transaction belongs to the client that started it: another
+	// client's callbacks must never be filed under it.
+	if txn := req.Context.TransactionID; txn != "" {
+		t, err := s.cfg.Engine.Store().Transaction(r.Context(), txn)
+		if err == nil && t.Owner != owner {
+			writeJSON(w, http.StatusNotFound, map[string]any{"context": req.Context, "error": compatError{Type: "CONTEXT-ERROR", Code: beckn.CodeInvalidRequest, Path: "context.transaction_id",
+				Message: "transaction_id belongs to another client; leave it empty to start a new transaction"}})
+			return
+		}
+	}
 	d, err := s.cfg.Engine.Send(r.Context(), engine.Call{Action: action, Context: req.Context, Message: req.Message, Owner: owner})
 	if err != nil {
 		status, ce := http.StatusInternalServerError, compatError{Type: "CORE-ERROR", Code: "50000", Message: err.Error()}

@@ -166,7 +166,12 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	s.client = &http.Server{Handler: s.API, ReadHeaderTimeout: 10 * time.Second}
+	// Event streams never go idle, so Shutdown would wait its whole timeout
+	// for them: cancelling the requests' base context ends them at once.
+	baseCtx, cancelBase := context.WithCancel(context.Background())
+	s.client = &http.Server{Handler: s.API, ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return baseCtx }}
+	s.client.RegisterOnShutdown(cancelBase)
 	return s, nil
 }
 
