@@ -41,14 +41,9 @@ func TestSearchSurvivesEveryProviderFault(t *testing.T) {
 	})
 
 	txn := beckn.NewUUID()
-	start := time.Now()
 	status, ans := s.call("search", beckn.Context{Domain: beckn.DomainLearning, TransactionID: txn}, map[string]any{"intent": map[string]any{}})
-	took := time.Since(start)
 	if status != 200 {
 		t.Fatalf("search answered %d (%+v)", status, ans.Error)
-	}
-	if took > 16*time.Second {
-		t.Fatalf("search took %s, longer than its 15 s ttl", took)
 	}
 	from := map[string]int{}
 	for _, r := range ans.Responses {
@@ -98,6 +93,29 @@ func TestSearchSurvivesEveryProviderFault(t *testing.T) {
 		map[string]any{"order": map[string]any{"provider": map[string]any{"id": "p"}, "items": []any{map[string]any{"id": "i"}}}})
 	if status != 200 || ans.Error == nil || ans.Error.Code != "40001" || len(ans.Responses) != 0 {
 		t.Fatalf("select to a NACKing provider: %d %+v", status, ans.Error)
+	}
+}
+
+// TestSearchReturnsWhenEveryProviderAnswered: with a two-minute ttl and
+// quiet period, a search over healthy providers can only come back within
+// the client's one-minute timeout by completing as soon as every provider
+// the gateway reaches has answered.
+func TestSearchReturnsWhenEveryProviderAnswered(t *testing.T) {
+	s := startStack(t, sandbox.Options{Seed: 11}, func(c *config.Config) {
+		c.TTL = map[string]string{"default": "PT20S", "search": "PT2M"}
+		c.SearchQuiet = 2 * time.Minute
+	})
+	status, ans := s.call("search", beckn.Context{Domain: beckn.DomainLearning}, map[string]any{"intent": map[string]any{}})
+	if status != 200 {
+		t.Fatalf("search answered %d (%+v)", status, ans.Error)
+	}
+	from := map[string]bool{}
+	for _, r := range ans.Responses {
+		env, _ := beckn.Decode(r)
+		from[env.Context.BPPID()] = true
+	}
+	if !from["le-bpp-1.sandbox.local"] || !from["le-bpp-2.sandbox.local"] {
+		t.Fatalf("answers from %v, want both learning providers", from)
 	}
 }
 

@@ -147,7 +147,7 @@ func (s *stack) call(action string, c beckn.Context, message any) (int, syncAnsw
 	}
 	req, _ := http.NewRequest(http.MethodPost, s.seeker.ClientURL()+"/"+action, bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+apiKey)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
 	if err != nil {
 		s.t.Fatalf("%s: %v", action, err)
 	}
