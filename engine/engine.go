@@ -139,6 +139,7 @@ type Engine struct {
 
 	kick chan struct{} // wakes the outbox worker early
 	sent *sentCache
+	vq   chan validationJob // acknowledged messages awaiting warn-mode findings
 
 	mu      sync.Mutex
 	stop    context.CancelFunc
@@ -195,6 +196,7 @@ func New(cfg Config) (*Engine, error) {
 		log:  cfg.Logger,
 		kick: make(chan struct{}, 1),
 		sent: newSentCache(1 << 16),
+		vq:   make(chan validationJob, validationQueue),
 	}
 	e.verifier = signing.Verifier{Skew: cfg.Skew, Now: cfg.Now}
 	return e, nil
@@ -228,9 +230,15 @@ func (e *Engine) Start(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	e.stop = cancel
 	e.stopped = make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.runValidation(ctx)
+	}()
 	go func() {
 		defer close(e.stopped)
 		e.runOutbox(ctx)
+		<-done
 	}()
 }
 

@@ -381,3 +381,32 @@ func TestObserverSeesEveryCallWithoutContent(t *testing.T) {
 		t.Errorf("refused call = %+v", refused)
 	}
 }
+
+func TestInboundFindingsAreRecordedOrRefusedByMode(t *testing.T) {
+	validator := func(action string, body []byte) engine.Verdict {
+		if bytes.Contains(body, []byte(`"bad"`)) {
+			return engine.Verdict{Findings: []byte(`[{"path":"message.order","code":"30000"}]`), Error: beckn.NewError("30000", "message.order", "bad order")}
+		}
+		return engine.Verdict{}
+	}
+	for _, mode := range []engine.Mode{engine.ModeWarn, engine.ModeStrict} {
+		t.Run(string(mode), func(t *testing.T) {
+			h := newHarness(t, func(c *engine.Config) { c.Validator, c.InboundMode = validator, mode })
+			d := sendSelect(t, h, "")
+			status, ack := ackOf(t, h.post("/on_select", callback(t, d.Body, `{"order":{"id":"bad"}}`), h.bppSigner()))
+			if mode == engine.ModeStrict {
+				if status != 400 || ack.Status != "NACK" || ack.Error == nil || ack.Error.Paths != "message.order" {
+					t.Fatalf("strict: answered %d %+v", status, ack)
+				}
+				return
+			}
+			if status != 200 || ack.Status != "ACK" {
+				t.Fatalf("warn: answered %d %+v", status, ack)
+			}
+			waitFor(t, "the findings to be recorded", func() bool {
+				msgs, _ := h.st.Messages(context.Background(), store.MessageFilter{Direction: store.Inbound})
+				return len(msgs) == 1 && strings.Contains(string(msgs[0].Findings), "message.order")
+			})
+		})
+	}
+}

@@ -159,10 +159,12 @@ func (e *Engine) Receive(ctx context.Context, action string, body []byte, h http
 		}
 	}
 
-	if e.cfg.Validator != nil && e.cfg.InboundMode != ModeOff {
+	// Strict mode must refuse before the answer, so it validates here; warn
+	// mode only records findings and does so after the ACK (validateLater).
+	if e.cfg.Validator != nil && e.cfg.InboundMode == ModeStrict {
 		v := e.cfg.Validator(action, body)
 		m.Findings = v.Findings
-		if v.Error != nil && e.cfg.InboundMode == ModeStrict && nack == nil {
+		if v.Error != nil && nack == nil {
 			nack = v.Error
 		}
 	}
@@ -181,6 +183,9 @@ func (e *Engine) Receive(ctx context.Context, action string, body []byte, h http
 		// The provider retried something already stored: acknowledge it
 		// again so it stops, but tell no waiter twice.
 		return Receipt{Status: http.StatusOK, Ack: "ACK", Message: m, Duplicate: true}
+	}
+	if e.cfg.Validator != nil && e.cfg.InboundMode == ModeWarn {
+		e.validateLater(m.Seq, action, body)
 	}
 	if nack != nil {
 		return Receipt{Status: http.StatusBadRequest, Ack: "NACK", Error: nack, Message: m}

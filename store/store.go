@@ -174,6 +174,11 @@ type Store interface {
 	// case it returns duplicate=true and the stored Seq, and stores nothing.
 	InsertInbound(ctx context.Context, m *Message) (duplicate bool, err error)
 
+	// SetFindings records the validation findings of a stored message:
+	// inbound messages are validated after they are acknowledged, off the
+	// ingestion path, in warn mode. ErrNotFound when no message has seq.
+	SetFindings(ctx context.Context, seq int64, findings []byte) error
+
 	// Message returns one message by Seq.
 	Message(ctx context.Context, seq int64) (*Message, error)
 	// Messages lists messages in Seq order.

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"Orders", testOrders},
 		{"OutboxLeases", testOutboxLeases},
 		{"LeaseGivenAtInsert", testLeaseGivenAtInsert},
+		{"SetFindings", testSetFindings},
 		{"OutboxUpdateReleases", testOutboxUpdateReleases},
 		{"Idempotency", testIdempotency},
 		{"KV", testKV},
