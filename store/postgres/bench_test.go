@@ -3,7 +3,9 @@ package postgres
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,11 +13,27 @@ import (
 	"github.com/onest-seeker/seeker/store"
 )
 
+// body20KB is the same realistic 20 KB on_search body as store/sqlite's
+// benchmark uses, so the two figures compare.
 func body20KB() []byte {
+	words := strings.Fields(`course learn skill data python design cloud work apprenticeship mentor
+		scholarship women rural online offline certificate beginner advanced english hindi
+		tamil marathi bengali module project assessment placement stipend hours weeks
+		government university startup industry finance accounting nursing welding retail`)
+	r := rand.New(rand.NewPCG(20, 26))
 	var b bytes.Buffer
 	b.WriteString(`{"context":{"domain":"onest:learning-experiences","action":"on_search","version":"1.1.0"},"message":{"catalog":{"providers":[{"id":"p1","items":[`)
 	for i := 0; b.Len() < 20<<10-64; i++ {
-		fmt.Fprintf(&b, `{"id":"course-%d","descriptor":{"name":"Course %d","short_desc":"A practical course on topic %d"}},`, i, i, i)
+		fmt.Fprintf(&b, `{"id":"%016x","descriptor":{"name":"`, r.Uint64())
+		for range 3 + r.IntN(4) {
+			b.WriteString(words[r.IntN(len(words))] + " ")
+		}
+		b.WriteString(`","long_desc":"`)
+		for range 10 + r.IntN(20) {
+			b.WriteString(words[r.IntN(len(words))] + " ")
+		}
+		fmt.Fprintf(&b, `","images":[{"url":"https://cdn.example/%x.png"}]},"price":{"value":"%d","currency":"INR"},"tags":[{"code":"duration","value":"P%dW"}]},`,
+			r.Uint64(), r.IntN(50000), 1+r.IntN(52))
 	}
 	b.WriteString(`{"id":"last"}]}]}}}`)
 	return b.Bytes()
