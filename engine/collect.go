@@ -95,6 +95,7 @@ func (e *Engine) Collect(ctx context.Context, d *Dispatch, opt CollectOptions, f
 	defer poll.Stop()
 	var finish <-chan time.Time // armed once the answers are complete or quiet
 
+	final := false
 	for {
 		msgs, err := e.cfg.Store.Messages(ctx, store.MessageFilter{
 			TransactionID: d.Context.TransactionID,
@@ -106,7 +107,9 @@ func (e *Engine) Collect(ctx context.Context, d *Dispatch, opt CollectOptions, f
 		}
 		for _, m := range msgs {
 			last = m.Seq
-			if m.RequestSeq != d.Seq || m.AckStatus != "ACK" {
+			// Late answers are kept in the store, but a wait answers with
+			// what came within the request's window.
+			if m.RequestSeq != d.Seq || m.AckStatus != "ACK" || m.Late {
 				continue
 			}
 			if err := fn(m); err != nil {
@@ -115,6 +118,9 @@ func (e *Engine) Collect(ctx context.Context, d *Dispatch, opt CollectOptions, f
 			answered++
 			lastArrival = time.Now()
 			delete(pending, m.BppID)
+		}
+		if final {
+			return nil
 		}
 		if answered > 0 {
 			wait := opt.Quiet - time.Since(lastArrival)
@@ -127,10 +133,10 @@ func (e *Engine) Collect(ctx context.Context, d *Dispatch, opt CollectOptions, f
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-deadline.C:
-			return nil
+			final = true // one last read: a page may have landed just now
 		case <-finish:
 			if len(pending) == 0 || time.Since(lastArrival) >= opt.Quiet {
-				return nil
+				final = true
 			}
 		case <-events:
 		case <-poll.C:
