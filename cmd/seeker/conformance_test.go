@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/onest-seeker/seeker/beckn"
+	"github.com/onest-seeker/seeker/conformance"
+	"github.com/onest-seeker/seeker/sandbox"
+	"github.com/onest-seeker/seeker/sandbox/bpp"
+)
+
+// describeFile writes what `seeker demo --describe` writes, as far as the
+// tools read it: the registry and the Seeker's client URL and key.
+func describeFile(t *testing.T, s *liveSeeker) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "describe.json")
+	doc := map[string]any{"registry": s.network.RegistryURL(), "seeker": map[string]string{"client_url": s.clientURL, "api_key": testAPIKey}}
+	b, _ := json.Marshal(doc)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func conformanceReport(t *testing.T, args ...string) (int, conformance.Report, string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "report.json")
+	code, _, stderr := runCLI(t, append([]string{"conformance", "--format", "json", "--out", out}, args...)...)
+	var rep conformance.Report
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("no report (exit %d): %v\n%s", code, err, stderr)
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, b)
+	}
+	return code, rep, stderr
+}
+
+func reportText(rep conformance.Report) string {
+	var b strings.Builder
+	rep.WriteText(&b)
+	return b.String()
+}
+
+// TestConformancePassesOnHealthyProviders runs every domain's flow against
+// the sandbox's well-behaved providers.
+func TestConformancePassesOnHealthyProviders(t *testing.T) {
+	// Real-speed timelines, so no order completes before it is cancelled.
+	s := startLiveSeeker(t, sandbox.Options{Seed: 2026, TimeScale: 1})
+	code, rep, stderr := conformanceReport(t, "--describe", describeFile(t, s))
+	if code != 0 || rep.Failed() {
+		t.Fatalf("conformance against healthy providers exited %d:\n%s\n%s", code, reportText(rep), stderr)
+	}
+	for _, d := range beckn.Domains() {
+		ref, _ := s.network.ReferenceBPP(d)
+		for _, step := range []string{"on_search", "on_select", "on_init", "on_confirm", "on_status", "on_cancel"} {
+			if len(rep.Find(ref, step, "callback")) == 0 {
+				t.Errorf("%s: no %s callback check:\n%s", ref, step, reportText(rep))
+			}
+		}
+	}
+	fin, _ := s.network.ReferenceBPP(beckn.DomainFinancial)
+	if n := len(rep.Find(fin, "", "form")); n < 2 {
+		t.Errorf("the financial-support provider's multi-step forms were not all filled (%d form checks):\n%s", n, reportText(rep))
+	}
+}
+
+// TestConformanceReportsEachFault runs the flow against deliberately faulty
+// providers and checks that each fault is reported as what it is.
+func TestConformanceReportsEachFault(t *testing.T) {
+	id := func(name string) string { return "ec-" + name + sandbox.IDSuffix }
+	faulty := []sandbox.BPPSpec{
+		{SubscriberID: id("nack"), Domain: beckn.DomainExpert, Faults: bpp.Faults{NackCode: "40002"}},
+		{SubscriberID: id("silent"), Domain: beckn.DomainExpert, Faults: bpp.Faults{Silent: true}},
+		{SubscriberID: id("late"), Domain: beckn.DomainExpert, Faults: bpp.Faults{Late: true}},
+		{SubscriberID: id("badsig"), Domain: beckn.DomainExpert, Faults: bpp.Faults{BadSignature: true}},
+		{SubscriberID: id("sloppy"), Domain: beckn.DomainExpert, Faults: bpp.Faults{Sloppy: true}},
+	}
+	s := startLiveSeeker(t, sandbox.Options{Seed: 2026, BPPs: []sandbox.BPPSpec{{Domain: beckn.DomainExpert}}, ExtraBPPs: faulty})
+	args := []string{"--describe", describeFile(t, s), "--domain", beckn.DomainExpert, "--ttl", "2s"}
+	for _, f := range faulty {
+		args = append(args, "--bpp", f.SubscriberID)
+	}
+	code, rep, stderr := conformanceReport(t, args...)
+	if code != 1 {
+		t.Fatalf("conformance against faulty providers exited %d, want 1:\n%s\n%s", code, reportText(rep), stderr)
+	}
+	text := reportText(rep)
+	for _, tt := range []struct {
+		bpp, step, check, want string
+		status                 conformance.Status
+	}{
+		{id("nack"), "search", "ack", "NACK 40002", conformance.Fail},
+		{id("silent"), "on_search", "callback", "no on_search within the ttl", conformance.Fail},
+		{id("late"), "on_search", "callback", "late", conformance.Fail},
+		{id("badsig"), "on_search", "callback", "bad signature", conformance.Fail},
+		{id("sloppy"), "on_search", "payload", "core 1.1.0 wants", conformance.Fail},
+	} {
+		found := false
+		for _, c := range rep.Find(tt.bpp, tt.step, tt.check) {
+			found = found || (c.Status == tt.status && strings.Contains(c.Reason, tt.want))
+		}
+		if !found {
+			t.Errorf("%s: no %s %s check %s mentioning %q:\n%s", tt.bpp, tt.step, tt.check, tt.status, tt.want, text)
+		}
+	}
+	for _, c := range rep.Find(id("sloppy"), "", "signature") {
+		if c.Status != conformance.Pass {
+			t.Errorf("the sloppy provider signs correctly, but: %+v", c)
+		}
+	}
+}
