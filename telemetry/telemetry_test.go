@@ -30,6 +30,21 @@ func newSink(t *testing.T) (*sandbox.TelemetrySink, string) {
 	return sink, srv.URL + sandbox.TelemetryIngestPath
 }
 
+// networkSink is the sink of a running sandbox network, reached through
+// the ingest URL its describe document publishes (Description().Telemetry),
+// as a Seeker configured with the sandbox would reach it.
+func networkSink(t *testing.T) (*sandbox.TelemetrySink, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	nw, err := sandbox.Start(ctx, sandbox.Options{Seed: 1, BPPs: []sandbox.BPPSpec{{Domain: beckn.DomainExpert}}})
+	if err != nil {
+		t.Fatalf("sandbox.Start: %v", err)
+	}
+	t.Cleanup(func() { nw.Close() })
+	return nw.Telemetry(), nw.Description().Telemetry
+}
+
 func openStore(t *testing.T, path string) store.Store {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), path)
@@ -235,7 +250,7 @@ func TestBatchesBySizeThenInterval(t *testing.T) {
 // in the store and count as failed; afterwards they arrive in the order
 // they were cut.
 func TestFailedBatchesAreRetriedInOrder(t *testing.T) {
-	sink, url := newSink(t)
+	sink, url := networkSink(t)
 	sink.FailNext(3, http.StatusServiceUnavailable)
 	st := openStore(t, filepath.Join(t.TempDir(), "seeker.db"))
 	s := newSender(t, telemetry.Config{URL: url, Store: st, BatchSize: 2, Interval: time.Hour})
@@ -268,7 +283,7 @@ func TestFailedBatchesAreRetriedInOrder(t *testing.T) {
 // store when the sender stops; a new sender on the same database sends them
 // with their original batch ids.
 func TestPendingBatchesSurviveARestart(t *testing.T) {
-	sink, url := newSink(t)
+	sink, url := networkSink(t)
 	sink.FailNext(1_000_000, http.StatusBadGateway)
 	path := filepath.Join(t.TempDir(), "seeker.db")
 	st := openStore(t, path)
