@@ -12,11 +12,11 @@ func decode(body []byte, v any) bool {
 }
 
 // firstItem is the first provider with an item in an on_search, the item
-// the flow goes on with.
-func firstItem(body []byte) (provider, item, name string) {
+// the flow goes on with, with its name and first category.
+func firstItem(body []byte) (provider, item, name, category string) {
 	var m beckn.CatalogMessage
 	if !decode(body, &m) || m.Catalog == nil {
-		return "", "", ""
+		return "", "", "", ""
 	}
 	for _, p := range m.Catalog.Providers {
 		for _, it := range p.Items {
@@ -24,27 +24,30 @@ func firstItem(body []byte) (provider, item, name string) {
 				if it.Descriptor != nil {
 					name = it.Descriptor.Name
 				}
-				return p.ID, it.ID, name
+				if len(it.CategoryIDs) > 0 {
+					category = it.CategoryIDs[0]
+				}
+				return p.ID, it.ID, name, category
 			}
 		}
 	}
-	return "", "", ""
+	return "", "", "", ""
 }
 
-// findItem looks for an item id in an on_search.
-func findItem(body []byte, id string) (provider, item, name string) {
+// hasItem says whether an on_search lists the item id.
+func hasItem(body []byte, id string) bool {
 	var m beckn.CatalogMessage
 	if !decode(body, &m) || m.Catalog == nil {
-		return "", "", ""
+		return false
 	}
 	for _, p := range m.Catalog.Providers {
 		for _, it := range p.Items {
 			if it.ID == id {
-				return p.ID, it.ID, ""
+				return true
 			}
 		}
 	}
-	return "", "", ""
+	return false
 }
 
 func orderOf(body []byte) *beckn.Order {

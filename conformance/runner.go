@@ -149,22 +149,33 @@ func (r *run) steps(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	provider, item, name := firstItem(cat)
+	provider, item, name, category := firstItem(cat)
 	if item == "" {
 		r.add("on_search", "consistency", Fail, "the catalog has no provider with an item; nothing to select")
 		return errStop
 	}
 	r.add("on_search", "consistency", Pass, "catalog with provider %s, item %s", provider, item)
-	if name != "" {
-		// The data point a seeker sends most: the item's name.
-		res, err := r.step(ctx, "search", fmt.Sprintf(`{"intent":{"item":{"descriptor":{"name":%q}}}}`, name))
+	// The data points a seeker sends: each search must find the item it
+	// was built from. A provider that ignores a filter still answers, so a
+	// miss is a warning.
+	for _, dp := range []struct{ what, value, intent string }{
+		{"name", name, `{"item":{"descriptor":{"name":%q}}}`},
+		{"provider", provider, `{"provider":{"id":%q}}`},
+		{"category", category, `{"category":{"id":%q}}`},
+	} {
+		step := "search-by-" + dp.what
+		if dp.value == "" {
+			r.add(step, "consistency", Skip, "the item has no %s to search by", dp.what)
+			continue
+		}
+		res, err := r.step(ctx, "search", `{"intent":`+fmt.Sprintf(dp.intent, dp.value)+`}`)
 		if err != nil {
 			return err
 		}
-		if _, it, _ := findItem(res, item); it == "" {
-			r.add("search-by-name", "consistency", Warn, "a search for %q did not return item %s", name, item)
+		if !hasItem(res, item) {
+			r.add(step, "consistency", Warn, "a search by %s %q did not return item %s", dp.what, dp.value, item)
 		} else {
-			r.add("search-by-name", "consistency", Pass, "a search for %q returns item %s", name, item)
+			r.add(step, "consistency", Pass, "a search by %s %q returns item %s", dp.what, dp.value, item)
 		}
 	}
 	order := fmt.Sprintf(`{"provider":{"id":%q},"items":[{"id":%q}]`, provider, item)

@@ -64,6 +64,14 @@ func TestConformancePassesOnHealthyProviders(t *testing.T) {
 			}
 		}
 	}
+	if n := rep.Count(conformance.Warn); n != 0 {
+		t.Errorf("%d warnings against healthy providers:\n%s", n, reportText(rep))
+	}
+	for _, c := range rep.Find("", "search-by-name", "consistency") {
+		if c.Status != conformance.Pass {
+			t.Errorf("%s: the search by an item's name: %+v", c.BPP, c)
+		}
+	}
 	fin, _ := s.network.ReferenceBPP(beckn.DomainFinancial)
 	if n := len(rep.Find(fin, "", "form")); n < 2 {
 		t.Errorf("the financial-support provider's multi-step forms were not all filled (%d form checks):\n%s", n, reportText(rep))
