@@ -46,12 +46,15 @@ const insertOutboundWithEntrySQL = `WITH m AS (` + insertMessageHead + ` RETURNI
 	SELECT seq, $29, $30, $31, $32, $33, $34, $35, $36, $37 FROM m
 	RETURNING message_seq, id`
 
-func prepareMessage(m *store.Message, dir store.Direction, now time.Time) ([]any, error) {
+// prepareMessage fills what the store owns (hash, creation time) and
+// returns the insert arguments. The caller passes buf to releaseRaw after
+// the insert has run.
+func prepareMessage(m *store.Message, dir store.Direction, now time.Time) (args []any, buf *[]byte, err error) {
 	if m.Direction == "" {
 		m.Direction = dir
 	}
 	if m.Direction != dir {
-		return nil, fmt.Errorf("postgres: a message with direction %q stored as %q", m.Direction, dir)
+		return nil, nil, fmt.Errorf("postgres: a message with direction %q stored as %q", m.Direction, dir)
 	}
 	if m.Raw == nil {
 		m.Raw = []byte{}
@@ -65,25 +68,26 @@ func prepareMessage(m *store.Message, dir store.Direction, now time.Time) ([]any
 	}
 	view, exact, err := encodeHeaders(m.Headers)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: encoding headers: %w", err)
+		return nil, nil, fmt.Errorf("postgres: encoding headers: %w", err)
 	}
-	stored, codec := packRaw(m.Raw)
+	stored, codec, buf := packRaw(m.Raw)
 	return []any{
 		string(m.Direction), m.Action, m.Domain, m.TransactionID, m.MessageID, m.BapID,
 		m.BppID, m.BppURI, m.SenderID, m.RecipientID, m.URL, m.OrderID, stored, m.BodyHash, view, exact,
 		timeArg(m.Timestamp), timeArg(m.Deadline), m.CreatedAt, m.Signature, m.Findings,
 		string(m.Correlation), m.RequestSeq, m.Late, m.AckStatus, m.HTTPStatus, m.Error, codec,
-	}, nil
+	}, buf, nil
 }
 
 // InsertOutbound stores m and its outbox entry atomically, in the next
 // group-commit batch.
 func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *store.OutboxEntry) error {
 	now := stamp()
-	args, err := prepareMessage(m, store.Outbound, now)
+	args, buf, err := prepareMessage(m, store.Outbound, now)
 	if err != nil {
 		return err
 	}
+	defer releaseRaw(buf)
 	q := insertOutboundSQL
 	if entry != nil {
 		if entry.URL == "" {
@@ -115,10 +119,11 @@ func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *sto
 
 // InsertInbound stores m unless an identical callback is stored.
 func (s *Store) InsertInbound(ctx context.Context, m *store.Message) (bool, error) {
-	args, err := prepareMessage(m, store.Inbound, stamp())
+	args, buf, err := prepareMessage(m, store.Inbound, stamp())
 	if err != nil {
 		return false, err
 	}
+	defer releaseRaw(buf)
 	var seq int64
 	var dup bool
 	err = s.w.do(ctx, insertInboundSQL, args, func(row pgx.Row) error { return row.Scan(&seq, &dup) })

@@ -19,12 +19,12 @@ func TestBatchIsAtomic(t *testing.T) {
 	}
 	defer s.Close()
 	good := &store.Message{Direction: store.Outbound, Action: "search", MessageID: "good", Raw: []byte("{}")}
-	args, err := prepareMessage(good, store.Outbound, stamp())
+	args, _, err := prepareMessage(good, store.Outbound, stamp())
 	if err != nil {
 		t.Fatal(err)
 	}
 	bad := &store.Message{Direction: store.Outbound, Action: "search", MessageID: "bad", Raw: []byte("{}")}
-	badArgs, err := prepareMessage(bad, store.Outbound, stamp())
+	badArgs, _, err := prepareMessage(bad, store.Outbound, stamp())
 	if err != nil {
 		t.Fatal(err)
 	}

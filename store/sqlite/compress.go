@@ -7,12 +7,12 @@ import (
 	"github.com/golang/snappy"
 )
 
-// Raw bodies are stored Snappy-compressed when that pays: at 20 KB a JSON
-// callback shrinks about five times, so the writer copies a fifth of the
-// bytes into the WAL and the checkpointer a fifth back into the database,
-// for some 25-50 µs of compression on the caller's goroutine (in
-// parallel, outside the writer). Small or incompressible bodies are stored
-// as they are.
+// Raw bodies are stored Snappy-compressed when that pays: a 20 KB JSON
+// catalog shrinks three to five times, so the writer copies a third of the
+// bytes into the WAL and the checkpointer a third back into the database,
+// for some 25-50 µs of compression on the caller's goroutine (in parallel,
+// outside the writer). Small or incompressible bodies are stored as they
+// are.
 const (
 	codecNone   = ""
 	codecSnappy = "snappy"
