@@ -30,6 +30,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -113,8 +114,33 @@ func dsn(file string) string {
 	return "file:" + (&url.URL{Path: file}).EscapedPath() + "?" + pragmas
 }
 
+// conn opens a write-pool connection. Opening runs the pragmas, and
+// switching a new file to WAL can fail with SQLITE_BUSY without waiting on
+// busy_timeout while another process opens the same new file, so that one
+// case is retried for a while.
+func (s *Store) conn(ctx context.Context) (*sql.Conn, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, 200*time.Millisecond) {
+		c, err := s.wdb.Conn(ctx)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return c, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(delay):
+		}
+	}
+}
+
+// isBusy reports SQLITE_BUSY (5) and its extended codes.
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	return errors.As(err, &coded) && coded.Code()&0xff == 5
+}
+
 func (s *Store) init(ctx context.Context, base string) error {
-	conn, err := s.wdb.Conn(ctx)
+	conn, err := s.conn(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: opening %s: %w", s.path, err)
 	}
@@ -131,7 +157,7 @@ func (s *Store) init(ctx context.Context, base string) error {
 	// shares its settings; the pool must then allow two connections.
 	s.wdb.SetMaxOpenConns(2)
 	s.wdb.SetMaxIdleConns(2)
-	cc, err := s.wdb.Conn(ctx)
+	cc, err := s.conn(ctx)
 	if err != nil {
 		_ = conn.Close()
 		return fmt.Errorf("sqlite: opening %s: %w", s.path, err)
