@@ -33,10 +33,6 @@ func (s *Server) routesExport() {
 	s.mux.HandleFunc("GET /v1/messages", s.authed(s.v1ExportMessages))
 }
 
-// ExportMessagesHandler is GET /v1/messages (with the API key check), for
-// assemblies that mount the client API's routes themselves.
-func (s *Server) ExportMessagesHandler() http.Handler { return s.authed(s.v1ExportMessages) }
-
 // exportedMessage is a message as GET /v1/messages lists it.
 type exportedMessage struct {
 	messageView `json:",inline"`

@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,18 +28,6 @@ type exportList struct {
 	More      bool  `json:"more"`
 }
 
-// exportServer serves GET /v1/messages of the harness's current API.
-func exportServer(t *testing.T, h *harness) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.mu.Lock()
-		a := h.api
-		h.mu.Unlock()
-		a.ExportMessagesHandler().ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/v1/messages"
-}
-
 func get(t *testing.T, url, key string) (int, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
@@ -61,7 +48,7 @@ func get(t *testing.T, url, key string) (int, []byte) {
 // transaction is not among them; paging returns the same list.
 func TestExportListsTheClientsMessagesWithExactBodies(t *testing.T) {
 	h := newHarness(t, nil)
-	url := exportServer(t, h)
+	url := h.apiSrv.URL + "/v1/messages"
 	a1 := confirmed(t, h)
 	bob, _ := h.search(keyBob)
 	a2, _ := h.search(keyAlice)

@@ -1,8 +1,9 @@
 // Package conformance runs ONEST's go-live flows against provider platforms
 // (BPPs) through a running Seeker, and checks every step: the synchronous
 // ACK, the callback within the ttl, its signature (Seeker stores only
-// callbacks whose signature verified), its payload (Seeker's core 1.1.0 +
-// ONEST policy findings) and its consistency with the request.
+// callbacks whose signature verified), its payload (core 1.1.0 and the
+// ONEST policy of its domain, checked on the stored bytes) and its
+// consistency with the request.
 //
 // It works through the Seeker's client API — the deployed BAP is what is
 // tested — and finds the BPPs in the network registry.
@@ -24,6 +25,7 @@ import (
 
 	"github.com/onest-seeker/seeker/beckn"
 	"github.com/onest-seeker/seeker/registry"
+	"github.com/onest-seeker/seeker/schema"
 	"github.com/onest-seeker/seeker/xinput"
 )
 
@@ -102,8 +104,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("conformance: the registry at %s lists no BPP for %v %v", cfg.RegistryURL, cfg.Domains, cfg.BPPs)
 	}
 	rep := &Report{}
+	validator := schema.New()
 	for i, t := range targets {
-		r := &run{cfg: cfg, rep: rep, bpp: t.id, domain: t.domain, txn: beckn.NewUUID()}
+		r := &run{cfg: cfg, validator: validator, rep: rep, bpp: t.id, domain: t.domain, txn: beckn.NewUUID()}
 		r.progress("[%d/%d] %s (%s)", i+1, len(targets), t.id, t.domain)
 		if err := r.flow(ctx); err != nil {
 			return rep, err
@@ -115,6 +118,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 // run is the flow of one BPP.
 type run struct {
 	cfg         Config
+	validator   *schema.Validator
 	rep         *Report
 	bpp, domain string
 	txn         string
@@ -375,19 +379,19 @@ func (r *run) step(ctx context.Context, action, message string) ([]byte, error) 
 	return r.callback(ctx, action, cb, ans.Context.MessageID, len(ans.Responses) > 0)
 }
 
-// storedMessage is a message as GET /v1/transactions/{id}/messages lists it.
+// storedMessage is a message as GET /v1/messages lists it.
 type storedMessage struct {
-	Seq         int64           `json:"seq"`
-	Direction   string          `json:"direction"`
-	Action      string          `json:"action"`
-	MessageID   string          `json:"message_id"`
-	BppID       string          `json:"bpp_id"`
-	Correlation string          `json:"correlation"`
-	Late        bool            `json:"late"`
-	Signature   string          `json:"signature"`
-	AckStatus   string          `json:"ack_status"`
-	Findings    json.RawMessage `json:"findings"`
-	Raw         json.RawMessage `json:"raw"`
+	Seq         int64  `json:"seq"`
+	Direction   string `json:"direction"`
+	Action      string `json:"action"`
+	MessageID   string `json:"message_id"`
+	BppID       string `json:"bpp_id"`
+	Correlation string `json:"correlation"`
+	Late        bool   `json:"late"`
+	Signature   string `json:"signature"`
+	AckStatus   string `json:"ack_status"`
+	// Raw is the exact stored body.
+	Raw []byte `json:"raw_base64"`
 }
 
 // callback checks the callbacks Seeker stored for the request: one within
@@ -446,7 +450,7 @@ func (r *run) judge(cb string, got []storedMessage) ([]byte, error) {
 		} else {
 			r.add(cb, "signature", Fail, "signature: %s", m.Signature)
 		}
-		r.payload(cb, m.Findings)
+		r.payload(cb, m.Raw)
 		if m.BppID != r.bpp {
 			r.add(cb, "consistency", Fail, "the callback names bpp_id %q, the request went to %q", m.BppID, r.bpp)
 		}
@@ -482,20 +486,19 @@ func (r *run) judge(cb string, got []storedMessage) ([]byte, error) {
 	return body, nil
 }
 
-// payload turns Seeker's schema findings into a verdict: errors fail,
-// warnings warn.
-func (r *run) payload(cb string, raw json.RawMessage) {
-	var fs []struct {
-		Path, Rule, Severity, Message string
-	}
-	_ = json.Unmarshal(raw, &fs)
+// payload validates a callback body against core 1.1.0 and the ONEST
+// policy of its domain: errors fail, warnings warn. The runner validates
+// the stored bytes itself rather than reading the findings Seeker records,
+// since Seeker records them after the ACK (and not at all with inbound
+// validation off).
+func (r *run) payload(cb string, body []byte) {
 	var errs, warns []string
-	for _, f := range fs {
+	for _, f := range r.validator.Validate(cb, body).Findings {
 		s := f.Path + ": " + f.Message
 		switch f.Severity {
-		case "error":
+		case schema.SeverityError:
 			errs = append(errs, s)
-		case "warning":
+		case schema.SeverityWarning:
 			warns = append(warns, s)
 		}
 	}
@@ -535,28 +538,40 @@ func (r *run) waitUnsolicited(ctx context.Context, step, action string) ([]byte,
 	}
 }
 
+// messages lists the transaction's messages with their exact bodies.
 func (r *run) messages(ctx context.Context) ([]storedMessage, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.cfg.SeekerURL+"/v1/transactions/"+url.PathEscape(r.txn)+"/messages?raw=true", nil)
-	if err != nil {
-		return nil, err
+	var out []storedMessage
+	after := int64(0)
+	for {
+		q := url.Values{"transaction_id": {r.txn}, "raw": {"true"}, "limit": {"1000"}, "after": {strconv.FormatInt(after, 10)}}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.cfg.SeekerURL+"/v1/messages?"+q.Encode(), nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+r.cfg.APIKey)
+		resp, err := r.cfg.HTTP.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("conformance: reading the transaction from Seeker: %w", err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("conformance: Seeker answered GET /v1/messages with %d: %s", resp.StatusCode, clip(b))
+		}
+		var page struct {
+			Messages  []storedMessage `json:"messages"`
+			NextAfter int64           `json:"next_after"`
+			More      bool            `json:"more"`
+		}
+		if err := json.Unmarshal(b, &page); err != nil {
+			return nil, fmt.Errorf("conformance: Seeker's message list: %w", err)
+		}
+		out = append(out, page.Messages...)
+		if !page.More || page.NextAfter <= after {
+			return out, nil
+		}
+		after = page.NextAfter
 	}
-	req.Header.Set("Authorization", "Bearer "+r.cfg.APIKey)
-	resp, err := r.cfg.HTTP.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("conformance: reading the transaction from Seeker: %w", err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("conformance: Seeker answered GET messages with %d: %s", resp.StatusCode, clip(b))
-	}
-	var l struct {
-		Messages []storedMessage `json:"messages"`
-	}
-	if err := json.Unmarshal(b, &l); err != nil {
-		return nil, fmt.Errorf("conformance: Seeker's message list: %w", err)
-	}
-	return l.Messages, nil
 }
 
 func (r *run) post(path string, body []byte) (int, []byte, error) {

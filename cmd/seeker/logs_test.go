@@ -26,10 +26,8 @@ import (
 const testAPIKey = "logs-test-key-0123456789"
 
 // liveSeeker is the local ONEST network with a real Seeker registered in it
-// through the subscribe flow, all on loopback. clientURL serves the
-// Seeker's client API; GET /v1/messages is mounted from the same API
-// object (api.Server.ExportMessagesHandler) for as long as server.New does
-// not register it itself.
+// through the subscribe flow, all on loopback; clientURL is the Seeker's
+// client API as server.New assembles it.
 type liveSeeker struct {
 	network   *sandbox.Network
 	seeker    *server.Server
@@ -87,12 +85,7 @@ func startLiveSeeker(t *testing.T, opts sandbox.Options) *liveSeeker {
 	if _, err := server.Subscribe(ctx, cfg, 60*time.Second); err != nil {
 		t.Fatalf("subscribe: %v", err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("GET /v1/messages", srv.API.ExportMessagesHandler())
-	mux.Handle("/", srv.API)
-	client := httptest.NewServer(mux)
-	t.Cleanup(client.Close)
-	return &liveSeeker{network: nw, seeker: srv, clientURL: client.URL}
+	return &liveSeeker{network: nw, seeker: srv, clientURL: srv.ClientURL()}
 }
 
 // call posts {context, message} to the compat client API and returns the
