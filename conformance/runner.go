@@ -403,7 +403,7 @@ func (r *run) callback(ctx context.Context, action, cb, messageID string, answer
 	deadline := time.Now().Add(r.cfg.TTL)
 	if !answered {
 		// Wait out the window and a grace period for a late callback.
-		deadline = deadline.Add(r.cfg.TTL/2 + 2*time.Second)
+		deadline = deadline.Add(r.cfg.TTL/2 + 5*time.Second)
 	}
 	for {
 		msgs, err := r.messages(ctx)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -73,8 +74,27 @@ func TestConformancePassesOnHealthyProviders(t *testing.T) {
 		}
 	}
 	fin, _ := s.network.ReferenceBPP(beckn.DomainFinancial)
-	if n := len(rep.Find(fin, "", "form")); n < 2 {
-		t.Errorf("the financial-support provider's multi-step forms were not all filled (%d form checks):\n%s", n, reportText(rep))
+	forms := len(rep.Find(fin, "", "form"))
+	if forms < 2 {
+		t.Errorf("the financial-support provider's multi-step forms were not all filled (%d form checks):\n%s", forms, reportText(rep))
+	}
+
+	// The logs of that run are a folder a reviewer could submit: every
+	// XInput step's on_init is its own numbered file.
+	out := t.TempDir()
+	if code, stdout, stderr := runCLI(t, "logs", "export", "--describe", describeFile(t, s), "--org", "Acme", "--domain", beckn.DomainFinancial, "--out", out); code != 0 {
+		t.Fatalf("logs export after conformance exited %d: %s %s", code, stdout, stderr)
+	}
+	dir := filepath.Join(out, "Acme-BAP", "Financial Support")
+	for _, name := range []string{"search.json", "on_search.json", "select.json", "on_select.json", "init.json", "on_init.json", "confirm.json", "on_confirm.json"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("the export lacks %s: %v", name, err)
+		}
+	}
+	for i := 2; i <= forms+1; i++ {
+		if _, err := os.Stat(filepath.Join(dir, "on_init-"+strconv.Itoa(i)+".json")); err != nil {
+			t.Errorf("the on_init after form %d is not exported as on_init-%d.json: %v", i-1, i, err)
+		}
 	}
 }
 
