@@ -139,7 +139,7 @@ func TestExportLayoutNumberingAndReadme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"`t1`", "`t2`", "`fs-bpp`", "`fs-bpp-2`", "on_init-2.json", "Acme Learning-BAP-Financial Support- API Payloads", "Not redacted", "not valid JSON"} {
+	for _, s := range []string{"`t1`", "`t2`", "`fs-bpp`", "`fs-bpp-2`", "on_init-2.json", "Acme Learning-BAP-Financial Support- API Payloads", "Not redacted", "not valid JSON", "APIs covered: `search`, `on_search`, `on_init`."} {
 		if !strings.Contains(string(readme), s) {
 			t.Errorf("README lacks %s:\n%s", s, readme)
 		}

@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -78,7 +79,13 @@ func readme(org string, res *Result, msgs []Message, opt Options) []byte {
 
 	b.WriteString("\n## APIs\n")
 	for _, d := range sortedKeys(domains) {
-		fmt.Fprintf(&b, "\n### %s\n\n| File | Direction | Action | Transaction | Message id | Provider |\n|---|---|---|---|---|---|\n", d)
+		var actions []string
+		for _, f := range res.Files {
+			if f.Domain == d && !slices.Contains(actions, "`"+f.Action+"`") {
+				actions = append(actions, "`"+f.Action+"`")
+			}
+		}
+		fmt.Fprintf(&b, "\n### %s\n\nAPIs covered: %s.\n\n| File | Direction | Action | Transaction | Message id | Provider |\n|---|---|---|---|---|---|\n", d, strings.Join(actions, ", "))
 		for _, f := range res.Files {
 			if f.Domain != d {
 				continue
