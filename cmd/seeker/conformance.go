@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/spf13/cobra"
 
+	"github.com/onest-seeker/seeker/beckn"
 	"github.com/onest-seeker/seeker/conformance"
 )
 
@@ -54,6 +55,11 @@ complete, 2 usage error.`,
 			case "text", "json", "junit":
 			default:
 				return exitWith(conformanceUsage, fmt.Errorf("--format %q: use text, json or junit", format))
+			}
+			for _, d := range domains {
+				if _, known := beckn.NormalizeDomain(d); !known {
+					return exitWith(conformanceUsage, fmt.Errorf("--domain %q is not an ONEST domain; use one of %v", d, beckn.Domains()))
+				}
 			}
 			target, err := resolveSeeker(seekerURL, apiKey, describe)
 			if err != nil {

@@ -143,3 +143,25 @@ func TestConformanceReportsEachFault(t *testing.T) {
 		}
 	}
 }
+
+func TestConformanceUsageAndFailures(t *testing.T) {
+	dead := filepath.Join(t.TempDir(), "none.json")
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"bad format", []string{"--format", "xml", "--seeker", "http://127.0.0.1:1", "--api-key", "k", "--registry", "http://127.0.0.1:1"}, conformanceUsage, "--format"},
+		{"no registry", []string{"--seeker", "http://127.0.0.1:1", "--api-key", "k"}, conformanceUsage, "--registry"},
+		{"no target", nil, conformanceUsage, "--seeker"},
+		{"missing describe", []string{"--describe", dead}, conformanceUsage, "none.json"},
+		{"registry unreachable", []string{"--seeker", "http://127.0.0.1:1", "--api-key", "k", "--registry", "http://127.0.0.1:1", "--domain", beckn.DomainExpert}, conformanceFailed, "looking up the BPPs"},
+		{"unknown domain", []string{"--seeker", "http://127.0.0.1:1", "--api-key", "k", "--registry", "http://127.0.0.1:1", "--domain", "onest:cooking"}, conformanceUsage, "not an ONEST domain"},
+	} {
+		code, _, stderr := runCLI(t, append([]string{"conformance"}, tt.args...)...)
+		if code != tt.code || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s: exit %d (%s), want %d mentioning %q", tt.name, code, stderr, tt.code, tt.want)
+		}
+	}
+}
