@@ -6,6 +6,7 @@ import (
 	"errors"
 	"runtime"
 	"sync/atomic"
+	"time"
 )
 
 // ErrClosed is returned by writes on a closed store.
@@ -80,6 +81,7 @@ func (w *writer) do(ctx context.Context, fn func(w *writeConn) error) error {
 func (w *writer) run() {
 	defer close(w.stopped)
 	batch := make([]*writeOp, 0, maxBatch)
+	lastBatch := 0
 	for {
 		select {
 		case op := <-w.ops:
@@ -107,9 +109,40 @@ func (w *writer) run() {
 				break
 			}
 		}
+		if len(batch) < lingerBelow && lastBatch > 1 {
+			batch = w.linger(batch)
+		}
+		lastBatch = len(batch)
 		w.commit(batch)
 		clear(batch)
 	}
+}
+
+// A small batch waits up to lingerFor for more writes, but only when the
+// previous batch held several: then callers are active and the wait fills
+// the batch, while a lone caller (the previous batch was its own) never
+// waits. A commit's fixed cost (table and index pages written to the WAL)
+// is most of the price of a small batch: in the engine's ingestion
+// benchmark batches held ~3 writes.
+const (
+	lingerBelow = 8
+	lingerFor   = 200 * time.Microsecond
+)
+
+func (w *writer) linger(batch []*writeOp) []*writeOp {
+	t := time.NewTimer(lingerFor)
+	defer t.Stop()
+	for len(batch) < lingerBelow {
+		select {
+		case op := <-w.ops:
+			batch = append(batch, op)
+		case <-t.C:
+			return batch
+		case <-w.closing:
+			return batch
+		}
+	}
+	return batch
 }
 
 // commit runs a batch in one transaction. If any write fails, the batch is
