@@ -5,11 +5,13 @@ import (
 	"fmt"
 )
 
-// SetFindings records the validation findings of a stored message.
+// SetFindings records the validation findings of a stored message. It
+// follows every validated callback, so it shares the group commit (and a
+// prepared statement) with the inserts.
 func (s *Store) SetFindings(ctx context.Context, seq int64, findings []byte) error {
 	var n int64
 	err := s.w.do(ctx, func(w *writeConn) error {
-		res, err := w.conn.ExecContext(w.ctx, `UPDATE messages SET findings = ? WHERE seq = ?`, findings, seq)
+		res, err := w.setFindings.ExecContext(w.ctx, findings, seq)
 		if err != nil {
 			return err
 		}

@@ -225,6 +225,7 @@ type writeConn struct {
 	insertIdem    *sql.Stmt
 	findIdem      *sql.Stmt
 	putKV         *sql.Stmt
+	setFindings   *sql.Stmt
 }
 
 func prepareWriteConn(ctx context.Context, conn *sql.Conn) (*writeConn, error) {
@@ -246,6 +247,7 @@ func prepareWriteConn(ctx context.Context, conn *sql.Conn) (*writeConn, error) {
 		{&w.insertIdem, insertIdempotencySQL},
 		{&w.findIdem, selectIdempotencySQL},
 		{&w.putKV, putKVSQL},
+		{&w.setFindings, `UPDATE messages SET findings = ? WHERE seq = ?`},
 	}
 	for _, s := range stmts {
 		st, err := conn.PrepareContext(ctx, s.sql)
