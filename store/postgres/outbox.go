@@ -1,9 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,19 +53,15 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 	return out, nil
 }
 
+// sortEntries puts claimed entries oldest due first: UPDATE ... RETURNING
+// gives no order.
 func sortEntries(es []*store.OutboxEntry) {
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && less(es[j], es[j-1]); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
+	slices.SortFunc(es, func(a, b *store.OutboxEntry) int {
+		if c := a.NextAttempt.Compare(b.NextAttempt); c != 0 {
+			return c
 		}
-	}
-}
-
-func less(a, b *store.OutboxEntry) bool {
-	if !a.NextAttempt.Equal(b.NextAttempt) {
-		return a.NextAttempt.Before(b.NextAttempt)
-	}
-	return a.ID < b.ID
+		return cmp.Compare(a.ID, b.ID)
+	})
 }
 
 // UpdateOutbox records an attempt's outcome and ends the lease. Zero URL,
