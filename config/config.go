@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/onest-seeker/seeker/store/storeopen"
 )
 
 // Config is the whole configuration of a Seeker BAP.
@@ -347,6 +349,9 @@ func (c *Config) Check() error {
 		if err != nil {
 			return err
 		}
+	}
+	if _, _, err := storeopen.Parse(c.Storage); err != nil {
+		return &Problem{"storage", err.Error() + "; use a SQLite file path such as seeker.db or a postgres:// URL"}
 	}
 	if err := checkURL("subscriber_url", c.SubscriberURL); err != nil {
 		return err

@@ -40,6 +40,7 @@ func TestCheckNamesTheSettingAndTheFix(t *testing.T) {
 			c.APIKeys = map[string]string{"app": "0123456789abcdef0123"}
 			c.Webhooks = map[string]string{"app": "app.example.org"}
 		}, "webhooks.app"},
+		{"unknown storage", func(c *Config) { c.Storage = "mysql://db/seeker" }, "storage"},
 		{"instant quiet period", func(c *Config) { c.SearchQuiet = time.Millisecond }, "search_quiet"},
 	}
 	for _, tt := range tests {

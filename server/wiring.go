@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/go-json-experiment/json"
 
@@ -15,24 +13,13 @@ import (
 	"github.com/onest-seeker/seeker/schema"
 	"github.com/onest-seeker/seeker/signing"
 	"github.com/onest-seeker/seeker/store"
-	"github.com/onest-seeker/seeker/store/sqlite"
+	"github.com/onest-seeker/seeker/store/storeopen"
 )
 
 // openStore opens the configured storage: a SQLite path (optionally with a
-// sqlite: or file: prefix). PostgreSQL URLs are recognised and refused with
-// a sentence until that backend is wired.
+// sqlite: or file: prefix) or a postgres:// URL for several instances.
 func openStore(ctx context.Context, dsn string) (store.Store, error) {
-	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, fmt.Errorf("PostgreSQL storage is not available in this build; use a SQLite path such as seeker.db")
-	case strings.HasPrefix(dsn, "sqlite:"):
-		dsn = strings.TrimPrefix(dsn, "sqlite:")
-	}
-	st, err := sqlite.Open(ctx, dsn)
-	if err != nil {
-		return nil, fmt.Errorf("opening SQLite database %s: %v", dsn, err)
-	}
-	return st, nil
+	return storeopen.Open(ctx, dsn)
 }
 
 // newRegistryCache returns the in-process cache over the registry client,
