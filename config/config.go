@@ -87,6 +87,8 @@ type Config struct {
 
 	Validation Validation `yaml:"validation"`
 
+	Telemetry Telemetry `yaml:"telemetry"`
+
 	// AllowPrivateFetch lets Seeker fetch provider URLs (forms) on loopback
 	// and private addresses. Off in production; the sandbox needs it on.
 	AllowPrivateFetch bool `yaml:"allow_private_fetch"`
@@ -120,6 +122,21 @@ type Listen struct {
 	Client  string `yaml:"client"`
 }
 
+// Telemetry sends an event for every API call to the network's
+// observability service (ONEST Obsrv), in batches kept in the store until
+// delivered.
+type Telemetry struct {
+	// URL is the ingest URL; empty switches telemetry off.
+	URL string `yaml:"url"`
+	// BatchSize and Interval cut a batch at this many events or after this
+	// long, whichever comes first.
+	BatchSize int           `yaml:"batch_size"`
+	Interval  time.Duration `yaml:"interval"`
+	// Name tells instances that share a database apart (each keeps its
+	// own queue); default "default".
+	Name string `yaml:"name"`
+}
+
 // Validation sets the payload validation mode per direction: off, warn or strict.
 type Validation struct {
 	Inbound  string `yaml:"inbound"`
@@ -141,6 +158,7 @@ func Default() Config {
 			"search":  "PT30S",
 		},
 		SearchQuiet:   3 * time.Second,
+		Telemetry:     Telemetry{BatchSize: 100, Interval: 5 * time.Minute},
 		Listen:        Listen{Network: "127.0.0.1:8081", Client: "127.0.0.1:8080"},
 		Storage:       "seeker.db",
 		BodyLimit:     20 << 20,
@@ -377,6 +395,17 @@ func (c *Config) Check() error {
 	}
 	if c.BodyLimit < 64<<10 {
 		return &Problem{"body_limit", fmt.Sprintf("%d bytes is too small for ONEST catalogs; use at least 64KB (default 20MB)", c.BodyLimit)}
+	}
+	if c.Telemetry.URL != "" {
+		if err := checkURL("telemetry.url", c.Telemetry.URL); err != nil {
+			return err
+		}
+		if c.Telemetry.BatchSize < 1 || c.Telemetry.BatchSize > 10000 {
+			return &Problem{"telemetry.batch_size", "must be between 1 and 10000 (default 100)"}
+		}
+		if c.Telemetry.Interval < time.Second {
+			return &Problem{"telemetry.interval", "must be at least 1s (default 5m)"}
+		}
 	}
 	if c.SearchQuiet < 100*time.Millisecond || c.SearchQuiet > 5*time.Minute {
 		return &Problem{"search_quiet", "must be between 100ms and 5m (default 3s)"}

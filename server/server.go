@@ -22,6 +22,7 @@ import (
 	"github.com/onest-seeker/seeker/registry"
 	"github.com/onest-seeker/seeker/signing"
 	"github.com/onest-seeker/seeker/store"
+	"github.com/onest-seeker/seeker/telemetry"
 )
 
 // Options are what a caller adds to the configuration.
@@ -45,7 +46,9 @@ type Server struct {
 	Signer   *signing.Signer
 	API      *api.Server
 	webhooks *api.Webhooks
-	ownStore bool
+	// Telemetry sends ONEST Obsrv events; nil when telemetry.url is empty.
+	Telemetry *telemetry.Sender
+	ownStore  bool
 
 	network, client     *http.Server
 	networkLn, clientLn net.Listener
@@ -95,6 +98,24 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	httpClient := &http.Client{Timeout: 10 * time.Second}
 	cache := newRegistryCache(cfg.RegistryURL, httpClient)
 
+	var tel *telemetry.Sender
+	if cfg.Telemetry.URL != "" {
+		tel, err = telemetry.New(telemetry.Config{
+			URL: cfg.Telemetry.URL, Store: st, Name: cfg.Telemetry.Name,
+			Identity:  telemetry.Identity{SubscriberID: cfg.SubscriberID, SubscriberURL: cfg.SubscriberURL},
+			BatchSize: cfg.Telemetry.BatchSize, Interval: cfg.Telemetry.Interval, Logger: log,
+		})
+		if err != nil {
+			if own {
+				st.Close()
+			}
+			return nil, &config.Problem{Setting: "telemetry.url", Fix: err.Error()}
+		}
+	}
+	var observer engine.Observer
+	if tel != nil {
+		observer = tel.Observe
+	}
 	validator, err := newValidator()
 	if err != nil {
 		return nil, err
@@ -117,6 +138,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		BodyLimit:     int64(cfg.BodyLimit),
 		Skew:          cfg.ClockSkew,
 		NackLate:      cfg.LateCallbacks == "nack",
+		Observer:      observer,
 		Logger:        log,
 	})
 	if err != nil {
@@ -134,7 +156,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		Webhooks: cfg.Webhooks, AllowPrivateWebhooks: cfg.AllowPrivateFetch,
 	}
 	s := &Server{
-		cfg: cfg, log: log, Engine: eng, Store: st, Cache: cache, Signer: signer, ownStore: own,
+		cfg: cfg, log: log, Engine: eng, Store: st, Cache: cache, Signer: signer, ownStore: own, Telemetry: tel,
 		API:       api.New(apiCfg),
 		networkLn: opt.NetworkListener, clientLn: opt.ClientListener,
 		serveErr: make(chan error, 2),
@@ -189,6 +211,13 @@ func (s *Server) Start(ctx context.Context) error {
 			return &config.Problem{Setting: "listen.client", Fix: err.Error()}
 		}
 	}
+	if s.Telemetry != nil {
+		if err := s.Telemetry.Start(ctx); err != nil {
+			s.networkLn.Close()
+			s.clientLn.Close()
+			return &config.Problem{Setting: "telemetry", Fix: err.Error()}
+		}
+	}
 	s.Engine.Start(ctx)
 	if s.webhooks != nil {
 		s.webhooks.Start(ctx)
@@ -232,6 +261,12 @@ func (s *Server) Close() error {
 			s.webhooks.Stop()
 		}
 		s.Engine.Stop()
+		if s.Telemetry != nil {
+			// Events not yet batched are stored, to be sent after a restart.
+			if terr := s.Telemetry.Stop(ctx); terr != nil {
+				s.log.Error("stopping telemetry", "err", terr)
+			}
+		}
 		if s.ownStore {
 			err = s.Store.Close()
 		}

@@ -150,6 +150,8 @@ func startDemo(ctx context.Context, o demoOptions) (*demo, error) {
 	cfg.APIKeys = map[string]string{"demo": id.APIKey}
 	cfg.AllowPrivateFetch = true
 	cfg.TTL = map[string]string{"default": "PT30S", "search": "PT15S"}
+	cfg.Telemetry.URL = desc.Telemetry
+	cfg.Telemetry.Interval = 10 * time.Second
 
 	srv, err := server.New(ctx, cfg, server.Options{NetworkListener: netLn, ClientListener: clientLn})
 	if err != nil {

@@ -82,6 +82,13 @@ api_keys:
 # webhooks:
 #   default: https://app.example.org/seeker-callbacks
 
+# Network telemetry: an event for every API call, batched to ONEST Obsrv
+# (testing ingest: https://data.onest.network/data/v1/in/onest-telemetry-testing).
+telemetry:
+  url: ""          # empty: off
+  batch_size: 100
+  interval: 5m
+
 # Largest request body accepted; ONEST catalogs run to megabytes.
 body_limit: 20MB
 # How far a signature's created time may lie in the future.
