@@ -20,7 +20,7 @@ func newServeCmd() *cobra.Command {
 	var path string
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the Seeker BAP: network side, client API and learner web app",
+		Short: "Run the Seeker BAP: network side and client API",
 		Long: `serve runs a Seeker BAP from a configuration file (see "seeker init") plus
 SEEKER_* environment overrides, until interrupted.`,
 		Args: cobra.NoArgs,
