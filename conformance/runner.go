@@ -1,7 +1,8 @@
 // Package conformance runs ONEST's go-live flows against provider platforms
 // (BPPs) through a running Seeker, and checks every step: the synchronous
-// ACK, the callback within the ttl, its signature (Seeker stores only
-// callbacks whose signature verified), its payload (core 1.1.0 and the
+// ACK, the callback within the ttl, its signature (Seeker records an answer
+// to its own request whose signature failed, with the reason, as refused),
+// its payload (core 1.1.0 and the
 // ONEST policy of its domain, checked on the stored bytes) and its
 // consistency with the request.
 //
@@ -426,7 +427,7 @@ func (r *run) callback(ctx context.Context, action, cb, messageID string, answer
 		}
 	}
 	if len(got) == 0 {
-		r.add(cb, "callback", Fail, "no %s within the ttl of %s: the provider did not call back, or Seeker refused the callback before storing it (bad signature, unknown key, malformed JSON; Seeker's log says which)", cb, r.cfg.TTL)
+		r.add(cb, "callback", Fail, "no %s within the ttl of %s: the provider did not call back, or sent a body that is not JSON (Seeker refuses those before storing them; its log says which)", cb, r.cfg.TTL)
 		return nil, errStop
 	}
 	return r.judge(cb, got)

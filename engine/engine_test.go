@@ -163,9 +163,38 @@ func TestCallbackSignatureFailuresAre401WithChallenge(t *testing.T) {
 	if status, _ := ackOf(t, resp); status != http.StatusUnauthorized {
 		t.Fatalf("tampered body answered %d", status)
 	}
+	// Refused answers to our own request are kept with the reason, as
+	// NACKed and under an "unverified:" sender, so an operator sees why a
+	// provider seemed silent; nothing waiting for answers ever gets them.
 	msgs, _ := h.st.Messages(context.Background(), store.MessageFilter{Direction: store.Inbound})
-	if len(msgs) != 0 {
-		t.Fatalf("%d unverified callbacks were stored", len(msgs))
+	if len(msgs) == 0 {
+		t.Fatalf("no refused callback was recorded")
+	}
+	for _, m := range msgs {
+		if m.AckStatus != "NACK" || m.Signature == "valid" || m.Signature == "" || !strings.HasPrefix(m.SenderID, "unverified:") || m.HTTPStatus != http.StatusUnauthorized {
+			t.Errorf("refused callback stored as %+v", m)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = h.eng.Collect(ctx, d, engine.CollectOptions{Deadline: time.Now().Add(time.Second)}, func(m *store.Message) error {
+		t.Errorf("a refused callback was collected as an answer: %+v", m)
+		return nil
+	})
+	// A forged callback for a request Seeker never sent is not stored at all.
+	before := len(msgs)
+	stray := bytes.Replace(cb, []byte(d.Context.MessageID), []byte(beckn.NewUUID()), 1)
+	ackOf(t, h.post("/on_select", stray, stranger))
+	if after, _ := h.st.Messages(context.Background(), store.MessageFilter{Direction: store.Inbound}); len(after) != before {
+		t.Fatalf("an unverified callback for an unknown request was stored")
+	}
+	// The same bytes signed correctly afterwards are an answer, not a duplicate.
+	if status, ack := ackOf(t, h.post("/on_select", cb, h.bppSigner())); status != 200 || ack.Status != "ACK" {
+		t.Fatalf("the correctly signed callback answered %d %+v", status, ack)
+	}
+	all, _ := h.st.Messages(context.Background(), store.MessageFilter{Direction: store.Inbound})
+	if last := all[len(all)-1]; last.AckStatus != "ACK" || last.SenderID != bppID {
+		t.Fatalf("the correctly signed callback was stored as %+v", last)
 	}
 }
 

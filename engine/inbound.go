@@ -79,7 +79,7 @@ func (e *Engine) observeInbound(r *http.Request, action string, body []byte, rc 
 	}
 	c.URL = scheme + "://" + r.Host + r.URL.Path
 	if m := rc.Message; m != nil {
-		c.Domain, c.TransactionID, c.MessageID, c.SenderID = m.Domain, m.TransactionID, m.MessageID, m.SenderID
+		c.Domain, c.TransactionID, c.MessageID, c.SenderID = m.Domain, m.TransactionID, m.MessageID, strings.TrimPrefix(m.SenderID, "unverified:")
 	} else if bc, err := beckn.PeekContext(body); err == nil {
 		c.Domain, _ = beckn.NormalizeDomain(bc.Domain)
 		c.TransactionID, c.MessageID, c.SenderID = bc.TransactionID, bc.MessageID, bc.BPPID()
@@ -94,7 +94,7 @@ func (e *Engine) Receive(ctx context.Context, action string, body []byte, h http
 	now := e.cfg.Now()
 	sender, status, verr := e.verify(ctx, body, h)
 	if verr != nil {
-		return Receipt{Status: status, Ack: "NACK", Error: verr}
+		return Receipt{Status: status, Ack: "NACK", Error: verr, Message: e.recordRefused(ctx, action, body, h, status, verr, now)}
 	}
 	if !wellFormed(body) {
 		return Receipt{Status: http.StatusBadRequest, Ack: "NACK", Error: beckn.NewError(beckn.CodeInvalidRequest, "", "the body is not well-formed JSON")}
@@ -218,6 +218,50 @@ func (e *Engine) request(ctx context.Context, messageID string) (sentRequest, er
 	r := sentRequest{seq: m.Seq, action: m.Action, deadline: m.Deadline}
 	e.sent.put(messageID, r)
 	return r, nil
+}
+
+// recordRefused keeps a callback whose signature failed, with the reason,
+// when it answers a request this BAP sent: an operator (and the conformance
+// runner) can then see that the provider did answer and why its answer was
+// refused, instead of only seeing silence. Anything else unverified is not
+// stored, so strangers cannot fill the database. The message is stored as
+// NACKed under an "unverified:" sender, so no waiter, stream or export ever
+// treats it as an answer, and the same bytes signed correctly later are not
+// mistaken for a duplicate of it.
+func (e *Engine) recordRefused(ctx context.Context, action string, body []byte, h http.Header, status int, verr *beckn.Error, now time.Time) *store.Message {
+	if !wellFormed(body) {
+		return nil
+	}
+	bctx, err := beckn.PeekContext(body)
+	if err != nil || bctx.Action != action {
+		return nil
+	}
+	req, err := e.request(ctx, bctx.MessageID)
+	if err != nil || beckn.CallbackAction(req.action) != action {
+		return nil
+	}
+	claimed := bctx.BPPID()
+	if hdr, err := signing.ParseHeader(h.Get(signing.HeaderAuthorization)); err == nil {
+		claimed = hdr.SubscriberID
+	}
+	domain, _ := beckn.NormalizeDomain(bctx.Domain)
+	ts, _ := time.Parse(time.RFC3339Nano, strings.TrimSpace(bctx.Timestamp))
+	sum := sha256.Sum256(body)
+	m := &store.Message{
+		Direction: store.Inbound, Action: action, Domain: domain,
+		TransactionID: bctx.TransactionID, MessageID: bctx.MessageID, BapID: bctx.BapID,
+		BppID: bctx.BPPID(), BppURI: bctx.BPPURI(), SenderID: "unverified:" + claimed,
+		RecipientID: e.cfg.SubscriberID, URL: "/" + action, Raw: body, BodyHash: hex.EncodeToString(sum[:]),
+		Headers: keepHeaders(h), Timestamp: ts, Deadline: req.deadline, CreatedAt: now,
+		Signature: verr.Message, Correlation: store.Solicited, RequestSeq: req.seq,
+		Late: !req.deadline.IsZero() && now.After(req.deadline), AckStatus: "NACK", HTTPStatus: status,
+		Error: verr.Message,
+	}
+	if _, err := e.cfg.Store.InsertInbound(ctx, m); err != nil {
+		e.log.Warn("recording a refused callback", "action", action, "err", err)
+		return nil
+	}
+	return m
 }
 
 // verify checks the Authorization header and any gateway headers over the

@@ -72,10 +72,16 @@ func TestSearchSurvivesEveryProviderFault(t *testing.T) {
 		t.Errorf("late callback stored as late=%v ack=%s", late.Late, late.AckStatus)
 	}
 	hashes := map[string]bool{}
+	refused := map[string]bool{}
 	for _, m := range s.inbound(txn, 0) {
 		switch m.SenderID {
 		case "le-badsig.sandbox.local", "le-wrongkey.sandbox.local", "le-malformed.sandbox.local":
-			t.Errorf("a callback from %s was stored", m.SenderID)
+			t.Errorf("a callback from %s was stored as verified", m.SenderID)
+		case "unverified:le-badsig.sandbox.local", "unverified:le-wrongkey.sandbox.local":
+			if m.AckStatus != "NACK" || m.Signature == "valid" {
+				t.Errorf("refused callback of %s stored as %s / %q", m.SenderID, m.AckStatus, m.Signature)
+			}
+			refused[m.SenderID] = true
 		}
 		key := m.SenderID + m.BodyHash
 		if hashes[key] {
@@ -85,6 +91,9 @@ func TestSearchSurvivesEveryProviderFault(t *testing.T) {
 		if m.SenderID == "le-large.sandbox.local" && len(m.Raw) < 5<<20 {
 			t.Errorf("the large catalog was stored with %d bytes", len(m.Raw))
 		}
+	}
+	if len(refused) != 2 {
+		t.Errorf("refused answers recorded for %v, want the bad-signature and wrong-key providers (an operator must see why they seemed silent)", refused)
 	}
 
 	// A provider that refuses a request: the learner's app gets the NACK

@@ -126,7 +126,7 @@ func TestConformanceReportsEachFault(t *testing.T) {
 		{id("nack"), "search", "ack", "NACK 40002", conformance.Fail},
 		{id("silent"), "on_search", "callback", "no on_search within the ttl", conformance.Fail},
 		{id("late"), "on_search", "callback", "late", conformance.Fail},
-		{id("badsig"), "on_search", "callback", "bad signature", conformance.Fail},
+		{id("badsig"), "on_search", "signature", "invalid for this key", conformance.Fail},
 		{id("sloppy"), "on_search", "payload", "core 1.1.0 wants", conformance.Fail},
 	} {
 		found := false
