@@ -14,6 +14,7 @@ import (
 
 	"github.com/onest-seeker/seeker/beckn"
 	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/schema"
 	"github.com/onest-seeker/seeker/signing"
 )
 
@@ -45,7 +46,26 @@ func onSearch20KB(b *testing.B, h *harness, d *engine.Dispatch, n int) ([][]byte
 // body, correlate, persist (SQLite, group commit) and ACK, at 16 concurrent
 // connections. Run with -benchtime=Nx (bodies are prepared up front).
 func BenchmarkIngestOnSearch20KB(b *testing.B) {
-	h := newHarness(b)
+	b.Run("unvalidated", func(b *testing.B) { benchIngest(b, newHarness(b)) })
+	// Warn mode, the default: findings are computed after the ACK, on the
+	// same two cores, so this is the whole cost of ingestion with validation.
+	b.Run("validated", func(b *testing.B) {
+		v := schema.New()
+		benchIngest(b, newHarness(b, func(c *engine.Config) {
+			c.InboundMode = engine.ModeWarn
+			c.Validator = func(action string, body []byte) engine.Verdict {
+				res := v.Validate(action, body)
+				var out engine.Verdict
+				if len(res.Findings) > 0 {
+					out.Findings = []byte("[]")
+				}
+				return out
+			}
+		}))
+	})
+}
+
+func benchIngest(b *testing.B, h *harness) {
 	d, err := h.eng.Send(context.Background(), engine.Call{Action: "search", Context: beckn.Context{Domain: domain}, Message: []byte(`{"intent":{}}`)})
 	if err != nil {
 		b.Fatal(err)
@@ -76,6 +96,9 @@ func BenchmarkIngestOnSearch20KB(b *testing.B) {
 			}
 		}
 	})
+	// Stopping the engine finishes the validation queued after the ACKs,
+	// so its cost is inside the measurement.
+	h.eng.Stop()
 	b.StopTimer()
 	if f := failed.Load(); f > 0 {
 		b.Fatalf("%d of %d callbacks were not ACKed", f, b.N)
