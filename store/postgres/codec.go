@@ -1,14 +1,10 @@
 package postgres
 
 import (
-	"encoding/binary"
 	"encoding/json"
-	"errors"
-	"maps"
-	"slices"
+	"github.com/onest-seeker/seeker/store/internal/storecodec"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -40,14 +36,14 @@ func encodeHeaders(h map[string]string) (view []byte, exact []byte, err error) {
 	}
 	lossy := false
 	for k, v := range h {
-		if !jsonSafe(k) || !jsonSafe(v) {
+		if !storecodec.JSONSafe(k) || !storecodec.JSONSafe(v) {
 			lossy = true
 			break
 		}
 	}
 	src := h
 	if lossy {
-		exact = packHeaders(h)
+		exact = storecodec.PackHeaders(h)
 		src = make(map[string]string, len(h))
 		for k, v := range h {
 			src[clean(k)] = clean(v)
@@ -57,15 +53,13 @@ func encodeHeaders(h map[string]string) (view []byte, exact []byte, err error) {
 	return view, exact, err
 }
 
-func jsonSafe(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
-
 func clean(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 func decodeHeaders(view []byte, exact []byte) (map[string]string, error) {
 	if exact != nil {
-		return unpackHeaders(exact)
+		return storecodec.UnpackHeaders(exact)
 	}
 	if len(view) == 0 {
 		return nil, nil
@@ -73,48 +67,6 @@ func decodeHeaders(view []byte, exact []byte) (map[string]string, error) {
 	var h map[string]string
 	if err := json.Unmarshal(view, &h); err != nil {
 		return nil, err
-	}
-	return h, nil
-}
-
-// packHeaders writes count, then length-prefixed name and value pairs in
-// name order (the same format as store/sqlite).
-func packHeaders(h map[string]string) []byte {
-	b := binary.AppendUvarint(nil, uint64(len(h)))
-	for _, k := range slices.Sorted(maps.Keys(h)) {
-		b = binary.AppendUvarint(b, uint64(len(k)))
-		b = append(b, k...)
-		b = binary.AppendUvarint(b, uint64(len(h[k])))
-		b = append(b, h[k]...)
-	}
-	return b
-}
-
-var errBadHeaders = errors.New("postgres: stored headers are corrupt")
-
-func unpackHeaders(b []byte) (map[string]string, error) {
-	n, used := binary.Uvarint(b)
-	if used <= 0 || n > uint64(len(b)) {
-		return nil, errBadHeaders
-	}
-	b = b[used:]
-	h := make(map[string]string, n)
-	next := func() (string, bool) {
-		l, used := binary.Uvarint(b)
-		if used <= 0 || uint64(len(b)-used) < l {
-			return "", false
-		}
-		s := string(b[used : used+int(l)])
-		b = b[used+int(l):]
-		return s, true
-	}
-	for range n {
-		k, ok1 := next()
-		v, ok2 := next()
-		if !ok1 || !ok2 {
-			return nil, errBadHeaders
-		}
-		h[k] = v
 	}
 	return h, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/onest-seeker/seeker/store/internal/storecodec"
 	"strconv"
 	"strings"
 	"time"
@@ -70,7 +71,7 @@ func prepareMessage(m *store.Message, dir store.Direction, now time.Time) (args 
 	if err != nil {
 		return nil, nil, fmt.Errorf("postgres: encoding headers: %w", err)
 	}
-	stored, codec, buf := packRaw(m.Raw)
+	stored, codec, buf := storecodec.PackRaw(m.Raw)
 	return []any{
 		string(m.Direction), m.Action, m.Domain, m.TransactionID, m.MessageID, m.BapID,
 		m.BppID, m.BppURI, m.SenderID, m.RecipientID, m.URL, m.OrderID, stored, m.BodyHash, view, exact,
@@ -87,7 +88,7 @@ func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *sto
 	if err != nil {
 		return err
 	}
-	defer releaseRaw(buf)
+	defer storecodec.ReleaseRaw(buf)
 	q := insertOutboundSQL
 	if entry != nil {
 		if entry.URL == "" {
@@ -123,7 +124,7 @@ func (s *Store) InsertInbound(ctx context.Context, m *store.Message) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	defer releaseRaw(buf)
+	defer storecodec.ReleaseRaw(buf)
 	var seq int64
 	var dup bool
 	err = s.w.do(ctx, insertInboundSQL, args, func(row pgx.Row) error { return row.Scan(&seq, &dup) })
@@ -228,7 +229,7 @@ func scanMessage(r pgx.Row) (*store.Message, error) {
 		}
 		return nil, fmt.Errorf("postgres: reading a message: %w", err)
 	}
-	if m.Raw, err = unpackRaw(m.Raw, codec); err != nil {
+	if m.Raw, err = storecodec.UnpackRaw(m.Raw, codec); err != nil {
 		return nil, fmt.Errorf("postgres: message %d: %w", m.Seq, err)
 	}
 	m.Direction, m.Correlation = store.Direction(dir), store.Correlation(corr)

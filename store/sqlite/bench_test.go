@@ -3,6 +3,7 @@ package sqlite
 import (
 	"bytes"
 	"fmt"
+	"github.com/onest-seeker/seeker/store/internal/storecodec"
 	"math/rand/v2"
 	"path/filepath"
 	"strconv"
@@ -132,8 +133,8 @@ func BenchmarkMessagesByTransaction(b *testing.B) {
 // about 20 KB and must not compress far better than real catalogs.
 func TestBenchBodyIsRealistic(t *testing.T) {
 	b := body20KB()
-	packed, codec, buf := packRaw(b)
-	defer releaseRaw(buf)
+	packed, codec, buf := storecodec.PackRaw(b)
+	defer storecodec.ReleaseRaw(buf)
 	ratio := float64(len(b)) / float64(len(packed))
 	t.Logf("body %d bytes, stored %d (%s), ratio %.1f", len(b), len(packed), codec, ratio)
 	if len(b) < 20<<10-100 || len(b) > 21<<10 {

@@ -2,14 +2,11 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
+	"github.com/onest-seeker/seeker/store/internal/storecodec"
 	"maps"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Times are stored as Unix nanoseconds so that nothing is rounded and
@@ -38,12 +35,12 @@ func encodeHeaders(h map[string]string) (view any, exact []byte, err error) {
 		return nil, nil, nil
 	}
 	for k, v := range h {
-		if !jsonSafe(k) || !jsonSafe(v) {
+		if !storecodec.JSONSafe(k) || !storecodec.JSONSafe(v) {
 			b, err := json.Marshal(h) // replaces what is not UTF-8
 			if err != nil {
 				return nil, nil, err
 			}
-			return string(b), packHeaders(h), nil
+			return string(b), storecodec.PackHeaders(h), nil
 		}
 	}
 	return string(appendJSONObject(nil, h)), nil, nil
@@ -82,11 +79,9 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-func jsonSafe(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
-
 func decodeHeaders(view sql.NullString, exact []byte) (map[string]string, error) {
 	if exact != nil {
-		return unpackHeaders(exact)
+		return storecodec.UnpackHeaders(exact)
 	}
 	if !view.Valid || view.String == "" {
 		return nil, nil
@@ -94,48 +89,6 @@ func decodeHeaders(view sql.NullString, exact []byte) (map[string]string, error)
 	var h map[string]string
 	if err := json.Unmarshal([]byte(view.String), &h); err != nil {
 		return nil, err
-	}
-	return h, nil
-}
-
-// packHeaders writes count, then length-prefixed name and value pairs in
-// name order.
-func packHeaders(h map[string]string) []byte {
-	b := binary.AppendUvarint(nil, uint64(len(h)))
-	for _, k := range slices.Sorted(maps.Keys(h)) {
-		b = binary.AppendUvarint(b, uint64(len(k)))
-		b = append(b, k...)
-		b = binary.AppendUvarint(b, uint64(len(h[k])))
-		b = append(b, h[k]...)
-	}
-	return b
-}
-
-var errBadHeaders = errors.New("sqlite: stored headers are corrupt")
-
-func unpackHeaders(b []byte) (map[string]string, error) {
-	n, used := binary.Uvarint(b)
-	if used <= 0 || n > uint64(len(b)) {
-		return nil, errBadHeaders
-	}
-	b = b[used:]
-	h := make(map[string]string, n)
-	next := func() (string, bool) {
-		l, used := binary.Uvarint(b)
-		if used <= 0 || uint64(len(b)-used) < l {
-			return "", false
-		}
-		s := string(b[used : used+int(l)])
-		b = b[used+int(l):]
-		return s, true
-	}
-	for range n {
-		k, ok1 := next()
-		v, ok2 := next()
-		if !ok1 || !ok2 {
-			return nil, errBadHeaders
-		}
-		h[k] = v
 	}
 	return h, nil
 }

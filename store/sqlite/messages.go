@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/onest-seeker/seeker/store/internal/storecodec"
 	"strings"
 	"sync"
 	"time"
@@ -62,7 +63,7 @@ func prepareMessage(m *store.Message, dir store.Direction, now time.Time) (args 
 	if m.Late {
 		late = 1
 	}
-	stored, codec, buf := packRaw(m.Raw)
+	stored, codec, buf := storecodec.PackRaw(m.Raw)
 	return []any{
 		string(m.Direction), m.Action, m.Domain, m.TransactionID, m.MessageID, m.BapID,
 		m.BppID, m.BppURI, m.SenderID, m.RecipientID, m.URL, m.OrderID, stored, m.BodyHash, view, exact,
@@ -79,7 +80,7 @@ func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *sto
 	if err != nil {
 		return err
 	}
-	defer releaseRaw(buf)
+	defer storecodec.ReleaseRaw(buf)
 	var eargs []any
 	if entry != nil {
 		eargs = outboxArgs(entry, m, now)
@@ -116,7 +117,7 @@ func (s *Store) InsertInbound(ctx context.Context, m *store.Message) (bool, erro
 	if err != nil {
 		return false, err
 	}
-	defer releaseRaw(buf)
+	defer storecodec.ReleaseRaw(buf)
 	var seq int64
 	var dup bool
 	err = s.w.do(ctx, func(w *writeConn) error {
@@ -204,7 +205,7 @@ func scanMessage(r scanner) (*store.Message, error) {
 		}
 		return nil, fmt.Errorf("sqlite: reading a message: %w", err)
 	}
-	if m.Raw, err = unpackRaw(m.Raw, codec); err != nil {
+	if m.Raw, err = storecodec.UnpackRaw(m.Raw, codec); err != nil {
 		return nil, fmt.Errorf("sqlite: message %d: %w", m.Seq, err)
 	}
 	m.Direction, m.Correlation, m.Late = store.Direction(dir), store.Correlation(corr), late != 0
