@@ -116,16 +116,7 @@ func (s *Server) v1ExportMessages(w http.ResponseWriter, r *http.Request, client
 }
 
 func exportView(m *store.Message, withRaw bool) exportedMessage {
-	v := exportedMessage{
-		messageView: messageView{
-			Seq: m.Seq, Direction: m.Direction, Action: m.Action, MessageID: m.MessageID, TransactionID: m.TransactionID,
-			BppID: m.BppID, BppURI: m.BppURI, SenderID: m.SenderID, RecipientID: m.RecipientID, URL: m.URL,
-			OrderID: m.OrderID, Correlation: m.Correlation, RequestSeq: m.RequestSeq, Late: m.Late,
-			Signature: m.Signature, AckStatus: m.AckStatus, HTTPStatus: m.HTTPStatus, Error: m.Error,
-			Timestamp: m.Timestamp, Deadline: m.Deadline, CreatedAt: m.CreatedAt,
-		},
-		Domain: m.Domain,
-	}
+	v := exportedMessage{messageView: viewMessage(m), Domain: m.Domain}
 	if withRaw {
 		v.RawBase64 = m.Raw
 	}
