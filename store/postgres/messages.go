@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"github.com/onest-seeker/seeker/store/internal/storecodec"
@@ -51,21 +49,8 @@ const insertOutboundWithEntrySQL = `WITH m AS (` + insertMessageHead + ` RETURNI
 // returns the insert arguments. The caller passes buf to releaseRaw after
 // the insert has run.
 func prepareMessage(m *store.Message, dir store.Direction, now time.Time) (args []any, buf *[]byte, err error) {
-	if m.Direction == "" {
-		m.Direction = dir
-	}
-	if m.Direction != dir {
-		return nil, nil, fmt.Errorf("postgres: a message with direction %q stored as %q", m.Direction, dir)
-	}
-	if m.Raw == nil {
-		m.Raw = []byte{}
-	}
-	if m.BodyHash == "" {
-		sum := sha256.Sum256(m.Raw)
-		m.BodyHash = hex.EncodeToString(sum[:])
-	}
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt = now
+	if err := storecodec.FillMessage(m, dir, now); err != nil {
+		return nil, nil, fmt.Errorf("postgres: %w", err)
 	}
 	view, exact, err := encodeHeaders(m.Headers)
 	if err != nil {
@@ -91,16 +76,7 @@ func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *sto
 	defer storecodec.ReleaseRaw(buf)
 	q := insertOutboundSQL
 	if entry != nil {
-		if entry.URL == "" {
-			entry.URL = m.URL
-		}
-		if entry.State == "" {
-			entry.State = store.OutboxPending
-		}
-		if entry.NextAttempt.IsZero() {
-			entry.NextAttempt = now
-		}
-		entry.UpdatedAt = now
+		storecodec.FillOutboxEntry(entry, m, now)
 		q = insertOutboundWithEntrySQL
 		// A lease given at insert is kept: the sending path leases a fresh
 		// request to itself for its first attempt.

@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"github.com/onest-seeker/seeker/store/internal/storecodec"
@@ -39,21 +37,8 @@ const outboundByMessageIDSQL = `SELECT ` + messageColumns + ` FROM messages
 // returns the insert arguments. The caller passes buf to releaseRaw after
 // the insert has run.
 func prepareMessage(m *store.Message, dir store.Direction, now time.Time) (args []any, buf *[]byte, err error) {
-	if m.Direction == "" {
-		m.Direction = dir
-	}
-	if m.Direction != dir {
-		return nil, nil, fmt.Errorf("sqlite: a message with direction %q stored as %q", m.Direction, dir)
-	}
-	if m.Raw == nil {
-		m.Raw = []byte{}
-	}
-	if m.BodyHash == "" {
-		sum := sha256.Sum256(m.Raw)
-		m.BodyHash = hex.EncodeToString(sum[:])
-	}
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt = now
+	if err := storecodec.FillMessage(m, dir, now); err != nil {
+		return nil, nil, fmt.Errorf("sqlite: %w", err)
 	}
 	view, exact, err := encodeHeaders(m.Headers)
 	if err != nil {

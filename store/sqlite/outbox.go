@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/onest-seeker/seeker/store/internal/storecodec"
 	"sort"
 	"time"
 
@@ -40,16 +41,7 @@ const updateOutboxSQL = `UPDATE outbox SET state = ?, attempts = ?, last_error =
 // sending path leases a fresh request to itself for its first attempt, so
 // the outbox worker cannot send it at the same time.
 func outboxArgs(e *store.OutboxEntry, m *store.Message, now time.Time) []any {
-	if e.URL == "" {
-		e.URL = m.URL
-	}
-	if e.State == "" {
-		e.State = store.OutboxPending
-	}
-	if e.NextAttempt.IsZero() {
-		e.NextAttempt = now
-	}
-	e.UpdatedAt = now
+	storecodec.FillOutboxEntry(e, m, now)
 	return []any{int64(0), e.URL, e.State, e.Attempts, e.NextAttempt.UnixNano(), timeArg(e.Deadline), e.LastError, e.ClaimedBy, timeArg(e.ClaimedUntil), now.UnixNano()}
 }
 

@@ -1,8 +1,9 @@
-// Package storecodec holds what both store backends do to bytes before
-// they reach a column: the compression of raw message bodies and the exact
-// binary form of headers that JSON cannot carry. One home means a body
-// written by the SQLite backend and one written by the PostgreSQL backend
-// are encoded by the same code.
+// Package storecodec holds what both store backends do to a record before
+// it reaches a column: the defaults the store owns (body hash, creation
+// time, outbox defaults), the compression of raw message bodies and the
+// exact binary form of headers that JSON cannot carry. One home means the
+// SQLite and the PostgreSQL backend fill and encode records with the same
+// code.
 package storecodec
 
 import (
