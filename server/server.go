@@ -19,9 +19,11 @@ import (
 	"github.com/onest-seeker/seeker/beckn"
 	"github.com/onest-seeker/seeker/config"
 	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/engine/pgbus"
 	"github.com/onest-seeker/seeker/registry"
 	"github.com/onest-seeker/seeker/signing"
 	"github.com/onest-seeker/seeker/store"
+	"github.com/onest-seeker/seeker/store/storeopen"
 	"github.com/onest-seeker/seeker/telemetry"
 )
 
@@ -46,6 +48,9 @@ type Server struct {
 	Signer   *signing.Signer
 	API      *api.Server
 	webhooks *api.Webhooks
+	// bus is the cross-instance event bus on PostgreSQL (nil on SQLite,
+	// where the engine's in-process bus serves the single instance).
+	bus *pgbus.Bus
 	// Telemetry sends ONEST Obsrv events; nil when telemetry.url is empty.
 	Telemetry *telemetry.Sender
 	ownStore  bool
@@ -116,6 +121,22 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	if tel != nil {
 		observer = tel.Observe
 	}
+	// Several instances share a PostgreSQL database: a callback stored by
+	// one must wake the waiters of every other, so events go through
+	// LISTEN/NOTIFY there.
+	var bus *pgbus.Bus
+	if kind, _, _ := storeopen.Parse(cfg.Storage); kind == storeopen.KindPostgres && opt.Store == nil {
+		if bus, err = pgbus.New(ctx, cfg.Storage, "", log); err != nil {
+			if own {
+				st.Close()
+			}
+			return nil, &config.Problem{Setting: "storage", Fix: err.Error()}
+		}
+	}
+	var engineBus engine.Bus
+	if bus != nil {
+		engineBus = bus
+	}
 	validator, err := newValidator()
 	if err != nil {
 		return nil, err
@@ -131,6 +152,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		TTL:           ttls,
 		DefaultTTL:    defaultTTL,
 		Store:         st,
+		Bus:           engineBus,
 		Validator:     validator,
 		InboundMode:   engine.Mode(cfg.Validation.Inbound),
 		OutboundMode:  engine.Mode(cfg.Validation.Outbound),
@@ -142,6 +164,9 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		Logger:        log,
 	})
 	if err != nil {
+		if bus != nil {
+			bus.Close()
+		}
 		if own {
 			st.Close()
 		}
@@ -156,7 +181,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		Webhooks: cfg.Webhooks, AllowPrivateWebhooks: cfg.AllowPrivateFetch,
 	}
 	s := &Server{
-		cfg: cfg, log: log, Engine: eng, Store: st, Cache: cache, Signer: signer, ownStore: own, Telemetry: tel,
+		cfg: cfg, log: log, Engine: eng, Store: st, Cache: cache, Signer: signer, ownStore: own, Telemetry: tel, bus: bus,
 		API:       api.New(apiCfg),
 		networkLn: opt.NetworkListener, clientLn: opt.ClientListener,
 		serveErr: make(chan error, 2),
@@ -266,6 +291,9 @@ func (s *Server) Close() error {
 			if terr := s.Telemetry.Stop(ctx); terr != nil {
 				s.log.Error("stopping telemetry", "err", terr)
 			}
+		}
+		if s.bus != nil {
+			s.bus.Close()
 		}
 		if s.ownStore {
 			err = s.Store.Close()
