@@ -68,10 +68,6 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("POST /key/{key}/{action}", s.compat)
 	s.mux.HandleFunc("POST /{action}", s.compat)
 	s.routesV1()
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"status":"ok"}`)
-	})
 	return s
 }
 

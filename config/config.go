@@ -214,8 +214,10 @@ func applyEnv(c *Config, environ []string) error {
 	if len(env) == 0 {
 		return nil
 	}
-	return walk(reflect.ValueOf(c).Elem(), "", func(name string, f reflect.Value) error {
+	known := map[string]bool{}
+	err := walk(reflect.ValueOf(c).Elem(), "", func(name string, f reflect.Value) error {
 		key := "SEEKER_" + strings.ToUpper(strings.ReplaceAll(name, ".", "_"))
+		known[key] = true
 		v, ok := env[key]
 		if !ok {
 			return nil
@@ -225,6 +227,17 @@ func applyEnv(c *Config, environ []string) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	// A misspelt variable would silently leave its setting at the default;
+	// say so instead. SEEKER_TEST_* belong to the test suites.
+	for key := range env {
+		if !known[key] && !strings.HasPrefix(key, "SEEKER_TEST_") {
+			return fmt.Errorf("environment variable %s is not a Seeker setting; the name is SEEKER_ and the setting's name in capitals with dots as underscores (SEEKER_LISTEN_NETWORK for listen.network)", key)
+		}
+	}
+	return nil
 }
 
 // walk visits every leaf field with its dotted YAML name.

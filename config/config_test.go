@@ -130,6 +130,16 @@ func TestBadEnvironmentValueNamesTheVariable(t *testing.T) {
 	}
 }
 
+func TestMisspeltEnvironmentVariableIsRefused(t *testing.T) {
+	_, err := Load("", []string{"SEEKER_STORGE=/tmp/x.db"})
+	if err == nil || !strings.Contains(err.Error(), "SEEKER_STORGE") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := Load("", []string{"SEEKER_TEST_POSTGRES=postgres://x", "SEEKER_TELEMETRY_URL=https://obsrv.example.org/in"}); err != nil {
+		t.Fatalf("test and nested variables refused: %v", err)
+	}
+}
+
 func TestEmptyFileKeepsDefaults(t *testing.T) {
 	c := Default()
 	if err := Parse([]byte("\n"), &c); err != nil {

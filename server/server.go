@@ -6,6 +6,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -204,9 +205,7 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 				onSubscribe.ServeHTTP(w, r)
 				return
 			}
-			if r.URL.Path == "/healthz" {
-				w.Header().Set("Content-Type", "application/json")
-				_, _ = w.Write([]byte(`{"status":"ok"}`))
+			if s.serveHealth(w, r) {
 				return
 			}
 			netHandler.ServeHTTP(w, r)
@@ -216,10 +215,42 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 	// Event streams never go idle, so Shutdown would wait its whole timeout
 	// for them: cancelling the requests' base context ends them at once.
 	baseCtx, cancelBase := context.WithCancel(context.Background())
-	s.client = &http.Server{Handler: s.API, ReadHeaderTimeout: 10 * time.Second,
+	clientHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.serveHealth(w, r) {
+			s.API.ServeHTTP(w, r)
+		}
+	})
+	s.client = &http.Server{Handler: clientHandler, ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return baseCtx }}
 	s.client.RegisterOnShutdown(cancelBase)
 	return s, nil
+}
+
+// serveHealth answers the probes of a load balancer or orchestrator on both
+// sides: GET /healthz is liveness (the process answers), GET /readyz is
+// readiness (the database answers too), so an instance that lost its
+// database is taken out of rotation instead of failing requests. It reports
+// whether it answered.
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodGet || (r.URL.Path != "/healthz" && r.URL.Path != "/readyz") {
+		return false
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if r.URL.Path == "/healthz" {
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+		return true
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		b, _ := json.Marshal(map[string]string{"status": "not ready", "error": "database: " + err.Error()})
+		_, _ = w.Write(b)
+		return true
+	}
+	_, _ = w.Write([]byte(`{"status":"ready"}`))
+	return true
 }
 
 // Start listens on both sides and starts the engine's outbox worker.
