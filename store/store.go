@@ -217,6 +217,17 @@ type Store interface {
 	PutKV(ctx context.Context, key string, value []byte, expires time.Time) error
 	GetKV(ctx context.Context, key string) ([]byte, error)
 
+	// TryLease takes or renews the named lease for owner until until, when
+	// nobody holds it, its holder's lease ran out at now, or owner already
+	// holds it; it reports whether owner holds it afterwards. Scheduled work
+	// that must run once across several instances (harvesting, telemetry
+	// batches, webhook delivery) runs only while its instance holds the
+	// lease, and renews it well before it runs out.
+	TryLease(ctx context.Context, name, owner string, now, until time.Time) (bool, error)
+	// ReleaseLease gives the lease up when owner holds it, so another
+	// instance takes the work over at once after a clean shutdown.
+	ReleaseLease(ctx context.Context, name, owner string) error
+
 	// Ping checks that the database answers; readiness uses it.
 	Ping(ctx context.Context) error
 	Close() error

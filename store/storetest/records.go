@@ -234,3 +234,33 @@ func testNotFound(t *testing.T, open Opener) {
 		}
 	}
 }
+
+func testLease(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := ctxFor(t)
+	now := time.Now()
+	take := func(owner string, at time.Time, want bool) {
+		t.Helper()
+		got, err := s.TryLease(ctx, "harvest", owner, at, at.Add(time.Minute))
+		if err != nil || got != want {
+			t.Fatalf("TryLease(%s at %s) = %v, %v; want %v", owner, at.Sub(now), got, err, want)
+		}
+	}
+	take("a", now, true)
+	take("b", now.Add(time.Second), false)   // a holds it
+	take("a", now.Add(30*time.Second), true) // renewal moves the end to +90s
+	take("b", now.Add(80*time.Second), false)
+	take("b", now.Add(91*time.Second), true)                    // a's lease ran out
+	if err := s.ReleaseLease(ctx, "harvest", "a"); err != nil { // not a's any more: no effect
+		t.Fatalf("ReleaseLease(a): %v", err)
+	}
+	take("a", now.Add(92*time.Second), false)
+	if err := s.ReleaseLease(ctx, "harvest", "b"); err != nil {
+		t.Fatalf("ReleaseLease(b): %v", err)
+	}
+	take("a", now.Add(93*time.Second), true)
+	// Leases are independent of each other.
+	if got, err := s.TryLease(ctx, "telemetry", "b", now, now.Add(time.Minute)); err != nil || !got {
+		t.Fatalf("TryLease(other name) = %v, %v", got, err)
+	}
+}

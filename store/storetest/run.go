@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 		{"OutboxUpdateReleases", testOutboxUpdateReleases},
 		{"Idempotency", testIdempotency},
 		{"KV", testKV},
+		{"Lease", testLease},
 		{"NotFound", testNotFound},
 		{"ConcurrentInserts", testConcurrentInserts},
 		{"ConcurrentDuplicates", testConcurrentDuplicates},
