@@ -89,6 +89,12 @@ type Config struct {
 
 	Telemetry Telemetry `yaml:"telemetry"`
 
+	// Catalog is the catalog cache and search index (config/catalog.go).
+	Catalog Catalog `yaml:"catalog"`
+
+	// Web is the learner web app (config/web.go); it listens on listen.web.
+	Web Web `yaml:"web"`
+
 	// AllowPrivateFetch lets Seeker fetch provider URLs (forms) on loopback
 	// and private addresses. Off in production; the sandbox needs it on.
 	AllowPrivateFetch bool `yaml:"allow_private_fetch"`
@@ -120,6 +126,8 @@ type Keys struct {
 type Listen struct {
 	Network string `yaml:"network"`
 	Client  string `yaml:"client"`
+	// Web is where the learner web app listens; empty switches it off.
+	Web string `yaml:"web"`
 }
 
 // Telemetry sends an event for every API call to the network's
@@ -159,7 +167,9 @@ func Default() Config {
 		},
 		SearchQuiet:   3 * time.Second,
 		Telemetry:     Telemetry{BatchSize: 100, Interval: 5 * time.Minute},
-		Listen:        Listen{Network: "127.0.0.1:8081", Client: "127.0.0.1:8080"},
+		Listen:        Listen{Network: "127.0.0.1:8081", Client: "127.0.0.1:8080", Web: "127.0.0.1:8082"},
+		Catalog:       defaultCatalog(),
+		Web:           defaultWeb(),
 		Storage:       "seeker.db",
 		BodyLimit:     20 << 20,
 		ClockSkew:     30 * time.Second,
@@ -460,7 +470,10 @@ func (c *Config) Check() error {
 			return &Problem{"api_keys." + name, "is shorter than 16 characters; use a long random key (`seeker init` makes one)"}
 		}
 	}
-	return nil
+	if err := c.checkCatalog(); err != nil {
+		return err
+	}
+	return c.checkWeb()
 }
 
 func checkURL(setting, v string) error {

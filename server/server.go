@@ -35,6 +35,9 @@ type Options struct {
 	// listening on the configured addresses (tests pass 127.0.0.1:0
 	// listeners and learn the ports before configuring the URLs).
 	NetworkListener, ClientListener net.Listener
+	// WebListener, when set, serves the learner web app instead of
+	// listen.web.
+	WebListener net.Listener
 	// Store, when set, is used instead of opening cfg.Storage.
 	Store store.Store
 }
@@ -54,6 +57,10 @@ type Server struct {
 	bus *pgbus.Bus
 	// Telemetry sends ONEST Obsrv events; nil when telemetry.url is empty.
 	Telemetry *telemetry.Sender
+	// catalog is the catalog cache and its harvester (server/catalog.go).
+	catalog catalogPart
+	// web is the learner web app (server/web.go).
+	web webPart
 	ownStore  bool
 
 	network, client     *http.Server
@@ -198,6 +205,10 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.initWeb(ctx, opt); err != nil {
+		s.Close()
+		return nil, err
+	}
 	netHandler := eng.NetworkHandler()
 	s.network = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -278,6 +289,16 @@ func (s *Server) Start(ctx context.Context) error {
 	if s.webhooks != nil {
 		s.webhooks.Start(ctx)
 	}
+	if err := s.startCatalog(ctx); err != nil {
+		s.networkLn.Close()
+		s.clientLn.Close()
+		return err
+	}
+	if err := s.startWeb(ctx); err != nil {
+		s.networkLn.Close()
+		s.clientLn.Close()
+		return err
+	}
 	for _, p := range []struct {
 		srv *http.Server
 		ln  net.Listener
@@ -313,6 +334,8 @@ func (s *Server) Close() error {
 		if s.client != nil {
 			_ = s.client.Shutdown(ctx)
 		}
+		s.closeWeb(ctx)
+		s.closeCatalog()
 		if s.webhooks != nil {
 			s.webhooks.Stop()
 		}
