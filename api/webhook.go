@@ -32,11 +32,17 @@ import (
 // callback is retried with backoff until the app accepts it, so an app sees
 // the same order the providers' messages were stored in. The position of
 // each client is a durable cursor in the store: a restart resumes after the
-// last accepted callback. Delivery is at least once — a crash between the
-// app's 2xx and storing the cursor repeats one callback — so apps de-duplicate
-// by seq.
+// last accepted callback.
 //
-// Run delivery on one instance only: instances do not share the work.
+// Several instances on one database share the work through a named lease
+// per client (store.TryLease): whichever instance stored a callback, only
+// the lease holder posts it, so the client's stream stays one ordered
+// sequence. The holder renews the lease before every attempt and releases
+// it when it stops; a holder that dies is replaced once its lease runs out,
+// and the new holder resumes from the stored cursor. A graceful stop lets
+// the attempt in flight finish and stores its cursor, so handovers repeat
+// nothing; only a crash between the app's 2xx and storing the cursor
+// repeats one callback, which is why apps de-duplicate by seq.
 
 // SignatureHeader carries "sha256=" + hex(HMAC-SHA256(body, client API key)),
 // so an app can check that a webhook came from its Seeker.
@@ -64,11 +70,23 @@ const webhookPoll = time.Second
 // webhookPage is how many stored messages are read per query.
 const webhookPage = 100
 
+// webhookLease is how long one instance holds a client's delivery without
+// renewing. The holder renews when a third of it has passed, before each
+// attempt, so an attempt (at most webhookTimeout) and the cursor write after
+// it end well inside the lease even on instances whose clocks differ by a
+// few seconds; an instance that dies holding it delays the client's
+// deliveries by at most this long. A variable so tests can shorten it.
+var webhookLease = 30 * time.Second
+
 // Webhooks delivers callbacks to the clients of Config.Webhooks.
 type Webhooks struct {
 	eng     *engine.Engine
 	log     *slog.Logger
 	targets []*webhookTarget
+	// owner names this process in the leases: unique per Webhooks, so two
+	// instances (or a restarted one) never mistake each other's lease for
+	// their own.
+	owner string
 
 	mu   sync.Mutex
 	stop func()
@@ -81,6 +99,9 @@ type webhookTarget struct {
 	http        *http.Client
 	cursor      int64
 	owns        map[string]bool // transaction id → owned by client
+	// heldUntil is when this instance's lease on the client's delivery
+	// runs out (zero: not held); renewAt is when to renew it.
+	heldUntil, renewAt time.Time
 }
 
 // NewWebhooks checks cfg.Webhooks: every client must have an API key (it
@@ -93,7 +114,7 @@ func NewWebhooks(cfg Config) (*Webhooks, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	w := &Webhooks{eng: cfg.Engine, log: log}
+	w := &Webhooks{eng: cfg.Engine, log: log, owner: store.NewLeaseOwner()}
 	clients := make([]string, 0, len(cfg.Webhooks))
 	for c := range cfg.Webhooks {
 		clients = append(clients, c)
@@ -144,8 +165,10 @@ func (w *Webhooks) Start(ctx context.Context) {
 	w.stop = func() { cancel(); wg.Wait() }
 }
 
-// Stop ends delivery and waits for the loops; an attempt in flight is
-// abandoned and repeated by the next Start.
+// Stop ends delivery and waits for the loops. An attempt in flight is let
+// finish (it is bounded by webhookTimeout) and its cursor stored, then each
+// client's lease is released, so another instance takes over at once and
+// repeats nothing.
 func (w *Webhooks) Stop() {
 	w.mu.Lock()
 	stop := w.stop
@@ -158,18 +181,18 @@ func (w *Webhooks) Stop() {
 
 func cursorKey(client string) string { return "api/webhook/" + client + "/cursor" }
 
-// run delivers t's callbacks until ctx ends.
+func leaseName(client string) string { return "api/webhook/" + client }
+
+// run delivers t's callbacks, while this instance holds the client's lease,
+// until ctx ends.
 func (w *Webhooks) run(ctx context.Context, t *webhookTarget) {
 	events, cancel := w.eng.Bus().Subscribe("")
 	defer cancel()
+	defer w.release(t)
 	poll := time.NewTicker(webhookPoll)
 	defer poll.Stop()
-	loaded := false
 	for {
-		if !loaded {
-			loaded = w.loadCursor(ctx, t)
-		}
-		if loaded {
+		if w.hold(ctx, t) {
 			w.deliverDue(ctx, t)
 		}
 		select {
@@ -178,6 +201,50 @@ func (w *Webhooks) run(ctx context.Context, t *webhookTarget) {
 		case <-events:
 		case <-poll.C:
 		}
+	}
+}
+
+// hold reports whether this instance holds t's lease with at least two
+// thirds of it left, renewing or taking it when due. On taking it, the
+// cursor is read again: the previous holder (another instance, or this
+// one before it lost the lease) may have moved it.
+func (w *Webhooks) hold(ctx context.Context, t *webhookTarget) bool {
+	now := time.Now()
+	if !t.heldUntil.IsZero() && now.Before(t.renewAt) {
+		return true
+	}
+	until := now.Add(webhookLease)
+	ok, err := w.eng.Store().TryLease(ctx, leaseName(t.client), w.owner, now, until)
+	if err != nil || !ok {
+		if err != nil && ctx.Err() == nil {
+			w.log.Error("taking the webhook lease", "client", t.client, "err", err)
+		}
+		if !t.heldUntil.IsZero() {
+			w.log.Warn("webhook delivery of this client moved to another instance", "client", t.client)
+		}
+		t.heldUntil = time.Time{}
+		return false
+	}
+	if t.heldUntil.IsZero() {
+		if !w.loadCursor(ctx, t) {
+			return false // taken again (and the cursor re-read) next round
+		}
+		w.log.Info("delivering the webhook of this client from this instance", "client", t.client, "after_seq", t.cursor)
+	}
+	t.heldUntil, t.renewAt = until, now.Add(webhookLease/3)
+	return true
+}
+
+// release gives t's lease up after the last cursor write, when held.
+func (w *Webhooks) release(t *webhookTarget) {
+	if t.heldUntil.IsZero() {
+		return
+	}
+	t.heldUntil = time.Time{}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := w.eng.Store().ReleaseLease(ctx, leaseName(t.client), w.owner); err != nil {
+		w.log.Error("releasing the webhook lease; another instance takes over when it runs out", "client", t.client, "err", err)
 	}
 }
 
@@ -203,7 +270,13 @@ func (w *Webhooks) loadCursor(ctx context.Context, t *webhookTarget) bool {
 	return true
 }
 
+// saveCursor stores t's position while this instance holds the lease: an
+// instance that lost it (paused past its end) must not move back the cursor
+// of the instance that took over.
 func (w *Webhooks) saveCursor(ctx context.Context, t *webhookTarget) {
+	if !w.hold(context.WithoutCancel(ctx), t) {
+		return
+	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := w.eng.Store().PutKV(sctx, cursorKey(t.client), strconv.AppendInt(nil, t.cursor, 10), time.Time{}); err != nil {
@@ -226,7 +299,7 @@ func (w *Webhooks) deliverDue(ctx context.Context, t *webhookTarget) {
 		if len(msgs) == 0 {
 			return
 		}
-		skipped := false
+		skipped, stopped := false, false
 		for _, m := range msgs {
 			mine := false
 			if m.AckStatus == "ACK" {
@@ -242,7 +315,8 @@ func (w *Webhooks) deliverDue(ctx context.Context, t *webhookTarget) {
 				continue
 			}
 			if !w.deliver(ctx, t, m) {
-				break // stopping; the cursor stays before m
+				stopped = true // stopping or the lease moved; the cursor stays before m
+				break
 			}
 			t.cursor, skipped = m.Seq, false
 			w.saveCursor(ctx, t)
@@ -250,7 +324,7 @@ func (w *Webhooks) deliverDue(ctx context.Context, t *webhookTarget) {
 		if skipped {
 			w.saveCursor(ctx, t)
 		}
-		if err != nil || len(msgs) < webhookPage {
+		if stopped || err != nil || len(msgs) < webhookPage {
 			return
 		}
 	}
@@ -276,8 +350,8 @@ func (w *Webhooks) owned(ctx context.Context, t *webhookTarget, txn string) (boo
 	return t.owns[txn], nil
 }
 
-// deliver posts m until the app accepts it. It returns false only when ctx
-// ends first. An app that answers 400, 413 or 422 says this payload will
+// deliver posts m until the app accepts it. It returns false when ctx ends
+// or this instance no longer holds the client's lease before an attempt. An app that answers 400, 413 or 422 says this payload will
 // never be acceptable; the callback is then skipped (and logged) so one
 // event the app cannot parse does not stop every later one. Everything else
 // — timeouts, connection errors, 5xx, 429, and 401/403/404 that a fix of the
@@ -292,6 +366,9 @@ func (w *Webhooks) deliver(ctx context.Context, t *webhookTarget, m *store.Messa
 	mac.Write(body)
 	sig := "sha256=" + hex.EncodeToString(mac.Sum(nil))
 	for attempt := 1; ; attempt++ {
+		if ctx.Err() != nil || !w.hold(ctx, t) {
+			return false
+		}
 		status, err := t.post(ctx, body, sig, m)
 		switch {
 		case err == nil && status >= 200 && status < 300:
@@ -326,8 +403,11 @@ func webhookBackoff(n int) time.Duration {
 	return min(d, time.Minute)
 }
 
+// post makes one attempt. Stopping does not cut it short (the HTTP client's
+// webhookTimeout bounds it): an app that accepted a callback while this
+// instance was stopping must not get it again from the next holder.
 func (t *webhookTarget) post(ctx context.Context, body []byte, sig string, m *store.Message) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPost, t.url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-json-experiment/json"
 
@@ -23,6 +24,7 @@ type hookHit struct {
 	sig    string
 	event  api.WebhookEvent
 	body   []byte
+	at     time.Time // when the app received it
 }
 
 // hookApp is a partner app's webhook endpoint. While failing is set it
@@ -41,7 +43,7 @@ func newHookApp(t testing.TB) *hookApp {
 	a := &hookApp{t: t}
 	a.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		hit := hookHit{sig: r.Header.Get(api.SignatureHeader), body: body}
+		hit := hookHit{sig: r.Header.Get(api.SignatureHeader), body: body, at: time.Now()}
 		if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" {
 			hit.status = http.StatusMethodNotAllowed
 		} else if err := json.Unmarshal(body, &hit.event); err != nil {
