@@ -140,8 +140,9 @@ type Telemetry struct {
 	// long, whichever comes first.
 	BatchSize int           `yaml:"batch_size"`
 	Interval  time.Duration `yaml:"interval"`
-	// Name tells instances that share a database apart (each keeps its
-	// own queue); default "default".
+	// Name names the queue of batches in the database; default "default".
+	// Instances of one BAP share it (same name), and each batch is sent
+	// once across them. Different names keep separate queues.
 	Name string `yaml:"name"`
 }
 

@@ -20,17 +20,23 @@ import (
 //	<prefix>batch/<n>      "<events>\n<body>" of batch n (20 digits, ordered)
 //	<prefix>rejected/<n>   a batch the service refused as malformed
 //
-// The cursors are hints written after the batch itself: on open, tail is
-// advanced past any batch that exists beyond it (a crash between writing a
-// batch and its cursor) and head past batches already deleted (a crash
-// between a successful send and moving head). The worst case is that one
-// batch is sent twice, with the same batch id.
+// The cursors are hints written after the batch itself: sync advances tail
+// past any batch that exists beyond it (a crash between writing a batch and
+// its cursor) and head past batches already deleted (a crash between a
+// successful send and moving head). The worst case is that one batch is
+// sent twice, with the same batch id.
 //
-// A queue is used by one goroutine at a time (the sender's worker).
+// Every instance with the same telemetry name shares the queue, so its
+// batches are sent once and in order whichever instance cut them. Instances
+// take turns under the sender's lease (see Sender.turn) and sync before
+// each turn, since another instance may have moved the cursors.
 type queue struct {
 	st         store.Store
 	prefix     string
 	head, tail uint64
+	// events is the event count of each stored batch in [head, tail) that
+	// this instance has seen, so a sync reads only new batches.
+	events map[uint64]int
 }
 
 // deleted marks a removed batch: KV has no delete, so the value is emptied
@@ -41,40 +47,63 @@ func (q *queue) key(kind string, n uint64) string {
 	return fmt.Sprintf("%s%s/%020d", q.prefix, kind, n)
 }
 
-// open loads the cursors and repairs them; it returns the number of events
-// in the batches waiting to be sent.
-func (q *queue) open(ctx context.Context) (pending int64, err error) {
-	if q.head, err = q.cursor(ctx, "head"); err != nil {
-		return 0, err
+// sync reloads the cursors, repairs them and counts the events of batches
+// it has not seen yet.
+func (q *queue) sync(ctx context.Context) error {
+	head, err := q.cursor(ctx, "head")
+	if err != nil {
+		return err
 	}
-	if q.tail, err = q.cursor(ctx, "tail"); err != nil {
-		return 0, err
+	tail, err := q.cursor(ctx, "tail")
+	if err != nil {
+		return err
 	}
-	if q.tail < q.head {
-		q.tail = q.head
-	}
+	// The cursors only grow; this instance's own may be ahead of a cursor
+	// write that failed.
+	head, tail = max(head, q.head), max(tail, q.tail, head)
 	for {
-		_, _, ok, err := q.get(ctx, q.tail)
+		_, _, ok, err := q.get(ctx, tail)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if !ok {
 			break
 		}
-		q.tail++
+		tail++
 	}
-	for n := q.head; n < q.tail; n++ {
+	if q.events == nil {
+		q.events = map[uint64]int{}
+	}
+	for n := range q.events {
+		if n < head {
+			delete(q.events, n)
+		}
+	}
+	for n := head; n < tail; n++ {
+		if _, seen := q.events[n]; seen {
+			continue
+		}
 		count, _, ok, err := q.get(ctx, n)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if ok {
-			pending += int64(count)
-		} else if n == q.head {
-			q.head++
+			q.events[n] = count
+		} else if n == head {
+			head++
 		}
 	}
-	return pending, nil
+	q.head, q.tail = head, tail
+	return nil
+}
+
+// stored is the number of events and batches waiting in the queue, as of
+// the last sync, push or pop.
+func (q *queue) stored() (events, batches int64) {
+	for _, n := range q.events {
+		events += int64(n)
+	}
+	return events, int64(len(q.events))
 }
 
 func (q *queue) cursor(ctx context.Context, name string) (uint64, error) {
@@ -119,7 +148,9 @@ func (q *queue) get(ctx context.Context, n uint64) (events int, body []byte, ok 
 	return events, v[i+1:], true, nil
 }
 
-// push appends a batch durably.
+// push appends a batch durably. Once the batch itself is written it is in
+// the queue, even if the tail cursor (a hint, repaired by sync) is not: the
+// caller must then not store its events again, so push returns nil.
 func (q *queue) push(ctx context.Context, events int, body []byte) error {
 	v := make([]byte, 0, len(body)+8)
 	v = strconv.AppendInt(v, int64(events), 10)
@@ -128,8 +159,13 @@ func (q *queue) push(ctx context.Context, events int, body []byte) error {
 	if err := q.st.PutKV(ctx, q.key("batch", q.tail), v, time.Time{}); err != nil {
 		return fmt.Errorf("telemetry: storing batch %d: %w", q.tail, err)
 	}
+	if q.events == nil {
+		q.events = map[uint64]int{}
+	}
+	q.events[q.tail] = events
 	q.tail++
-	return q.putCursor(ctx, "tail", q.tail)
+	_ = q.putCursor(ctx, "tail", q.tail) // a failure costs a probe at the next sync, nothing else
+	return nil
 }
 
 // front returns the oldest batch, skipping numbers whose batch is gone.
@@ -139,6 +175,7 @@ func (q *queue) front(ctx context.Context) (n uint64, events int, body []byte, o
 		if err != nil || ok {
 			return q.head, events, body, ok, err
 		}
+		delete(q.events, q.head)
 		q.head++
 	}
 	return 0, 0, nil, false, nil
@@ -155,9 +192,7 @@ func (q *queue) pop(ctx context.Context, n uint64, rejected []byte) error {
 	if err := q.st.PutKV(ctx, q.key("batch", n), nil, deleted); err != nil {
 		return fmt.Errorf("telemetry: removing sent batch %d: %w", n, err)
 	}
+	delete(q.events, n)
 	q.head = n + 1
 	return q.putCursor(ctx, "head", q.head)
 }
-
-// len is the number of batch numbers between the cursors.
-func (q *queue) len() uint64 { return q.tail - q.head }

@@ -37,9 +37,10 @@ type Config struct {
 	Identity Identity
 	// Store keeps batches until the service accepts them.
 	Store store.Store
-	// Name separates the queues of several Seeker instances sharing one
-	// database; each must have its own, stable across restarts
-	// (default "default").
+	// Name names the queue of batches in the store (default "default").
+	// Instances of one BAP on one database give the same name: they share
+	// the queue, and each batch is sent once, by whichever instance holds
+	// the queue's lease at the time.
 	Name string
 
 	// BatchSize is the most events in one batch (default 100).
@@ -65,10 +66,11 @@ type Config struct {
 }
 
 // Stats are the sender's counters. Pending is what has not reached the
-// service yet (in memory or stored); the other counters are totals since
-// this Sender was created.
+// service yet: this instance's buffer and the stored batches of the shared
+// queue as last seen; the other counters are totals of this Sender since it
+// was created.
 type Stats struct {
-	// Pending events: buffered or in stored batches waiting to be sent.
+	// Pending events: buffered here or in stored batches waiting to be sent.
 	Pending int64 `json:"pending"`
 	// PendingBatches stored and not yet accepted.
 	PendingBatches int64 `json:"pending_batches"`
@@ -97,6 +99,8 @@ type Sender struct {
 	log   *slog.Logger
 	queue queue
 	cut   int // buffer fill at which a batch is cut early
+	// lease and owner name the queue's lease and this Sender in it.
+	lease, owner string
 
 	mu     sync.Mutex
 	buf    [][]byte
@@ -104,7 +108,7 @@ type Sender struct {
 
 	kick chan struct{}
 
-	pending, pendingBatches      atomic.Int64
+	storedEvents, storedBatches  atomic.Int64
 	sent, failed, failedAttempts atomic.Int64
 	rejected, dropped            atomic.Int64
 
@@ -159,8 +163,9 @@ func New(cfg Config) (*Sender, error) {
 	s := &Sender{
 		cfg: cfg, log: cfg.Logger,
 		queue: queue{st: cfg.Store, prefix: "telemetry/" + cfg.Name + "/"},
-		cut:   min(cfg.BatchSize, max(cfg.Buffer/2, 1)),
-		kick:  make(chan struct{}, 1),
+		lease: "telemetry/" + cfg.Name, owner: store.NewLeaseOwner(),
+		cut:  min(cfg.BatchSize, max(cfg.Buffer/2, 1)),
+		kick: make(chan struct{}, 1),
 	}
 	return s, nil
 }
@@ -186,7 +191,6 @@ func (s *Sender) Observe(c engine.APICall) {
 	s.buf = append(s.buf, ev)
 	n := len(s.buf)
 	s.mu.Unlock()
-	s.pending.Add(1)
 	if n >= s.cut {
 		s.wake()
 	}
@@ -205,17 +209,17 @@ func (s *Sender) wake() {
 // Stats returns the counters.
 func (s *Sender) Stats() Stats {
 	s.mu.Lock()
-	last := s.lastEr
+	last, buffered := s.lastEr, len(s.buf)
 	s.mu.Unlock()
 	return Stats{
-		Pending: s.pending.Load(), PendingBatches: s.pendingBatches.Load(),
+		Pending: int64(buffered) + s.storedEvents.Load(), PendingBatches: s.storedBatches.Load(),
 		Sent: s.sent.Load(), Failed: s.failed.Load(), FailedAttempts: s.failedAttempts.Load(),
 		Rejected: s.rejected.Load(), Dropped: s.dropped.Load(), LastError: last,
 	}
 }
 
-// Start loads the batches a previous run left in the store and runs the
-// delivery worker until ctx ends or Stop is called.
+// Start reads the queue a previous run (or another instance) left in the
+// store and runs the delivery worker until ctx ends or Stop is called.
 func (s *Sender) Start(ctx context.Context) error {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
@@ -223,12 +227,10 @@ func (s *Sender) Start(ctx context.Context) error {
 		return nil
 	}
 	if !s.opened {
-		pending, err := s.queue.open(ctx)
-		if err != nil {
+		if err := s.queue.sync(ctx); err != nil {
 			return err
 		}
-		s.pending.Add(pending)
-		s.pendingBatches.Store(int64(s.queue.len()))
+		s.noteStored()
 		s.opened = true
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -243,9 +245,10 @@ func (s *Sender) Start(ctx context.Context) error {
 }
 
 // Stop ends the worker, stores what is still buffered and makes one last
-// attempt to send stored batches within ctx. What is not sent stays stored
-// for the next Start. It returns an error when buffered events could not be
-// stored (they are then lost, and said so).
+// attempt to send stored batches within ctx, waiting for the queue's lease
+// if another instance is taking its turn. What is not sent stays stored,
+// for the next Start or another instance. It returns an error when
+// buffered events could not be stored (they are then lost, and said so).
 func (s *Sender) Stop(ctx context.Context) error {
 	s.runMu.Lock()
 	cancel, done := s.stop, s.stopped
@@ -259,16 +262,30 @@ func (s *Sender) Stop(ctx context.Context) error {
 	}
 	cancel()
 	<-done
-	err := s.persist(ctx, true)
-	if err == nil {
-		s.deliver(ctx)
+	var err error
+	for {
+		var res turnResult
+		res, _, err = s.turn(ctx, true, true)
+		if res != turnBusy {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			err = fmt.Errorf("another instance held the queue's lease until the deadline: %w", ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+			continue
+		}
+		break
 	}
-	if n := s.bufLen(); n > 0 {
+	s.mu.Lock()
+	n := len(s.buf)
+	s.buf = nil
+	s.mu.Unlock()
+	if n > 0 {
 		s.dropped.Add(int64(n))
-		s.pending.Add(-int64(n))
 		return fmt.Errorf("telemetry: %d buffered events could not be stored at stop: %w", n, err)
 	}
-	return err
+	return nil
 }
 
 func (s *Sender) bufLen() int {
@@ -277,16 +294,103 @@ func (s *Sender) bufLen() int {
 	return len(s.buf)
 }
 
-// run is the worker: cut and store batches when the buffer fills or the
-// interval passes, and send stored batches in order, waiting with backoff
-// after a failure.
+// queueLease is how long one instance's turn on a queue may last without
+// renewal. The holder renews it before every post, and a post is bounded by
+// postTimeout, so a turn never outlives its lease; an instance that dies
+// mid-turn keeps the others' batches in their memory buffers this long. A
+// variable so tests can shorten it.
+var queueLease = 90 * time.Second
+
+// postTimeout bounds one attempt to send a batch.
+const postTimeout = 30 * time.Second
+
+// turnResult is how a turn on the queue ended.
+type turnResult int
+
+const (
+	turnDone   turnResult = iota // what was asked for is done
+	turnBusy                     // another instance holds the queue's lease
+	turnFailed                   // the store or the service failed; back off
+)
+
+// turn takes the queue's lease, syncs the queue, stores batches cut from
+// the buffer (every buffered event when all is set) and, when send is set,
+// sends stored batches oldest first; then it releases the lease. One turn
+// at a time across the instances sharing the queue is what numbers their
+// batches without collisions and sends each once, in order. stored reports
+// whether the buffer was cut as asked; err is the failure, if any.
+//
+// ctx bounds waiting for the lease and ends sending between batches; the
+// store writes of a turn are never cut short by it, since a write that
+// lands after its caller gave up (a batch stored, its events still
+// buffered) would send events twice.
+func (s *Sender) turn(ctx context.Context, all, send bool) (res turnResult, stored bool, err error) {
+	held, err := s.hold(ctx)
+	if err != nil {
+		return turnFailed, false, err
+	}
+	if !held {
+		return turnBusy, false, nil
+	}
+	defer s.release()
+	wctx := context.WithoutCancel(ctx)
+	if err := s.queue.sync(wctx); err != nil {
+		s.setError(err.Error())
+		return turnFailed, false, err
+	}
+	s.noteStored()
+	if err := s.persist(wctx, all); err != nil {
+		s.setError(err.Error())
+		s.log.Error("telemetry: storing a batch failed; will try again", "err", err)
+		return turnFailed, false, err
+	}
+	if send {
+		if res, err := s.deliver(ctx, wctx); res != turnDone {
+			return res, true, err
+		}
+	}
+	return turnDone, true, nil
+}
+
+// hold takes or renews the queue's lease for this Sender.
+func (s *Sender) hold(ctx context.Context) (bool, error) {
+	now := time.Now()
+	ok, err := s.cfg.Store.TryLease(ctx, s.lease, s.owner, now, now.Add(queueLease))
+	if err != nil {
+		err = fmt.Errorf("telemetry: taking the queue's lease: %w", err)
+		if ctx.Err() == nil {
+			s.setError(err.Error())
+		}
+	}
+	return ok, err
+}
+
+// release ends the turn, so another instance may take its turn at once.
+func (s *Sender) release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.cfg.Store.ReleaseLease(ctx, s.lease, s.owner); err != nil {
+		s.log.Error("telemetry: releasing the queue's lease; other instances wait until it runs out", "err", err)
+	}
+}
+
+// noteStored publishes the queue's counts for Stats.
+func (s *Sender) noteStored() {
+	events, batches := s.queue.stored()
+	s.storedEvents.Store(events)
+	s.storedBatches.Store(batches)
+}
+
+// run is the worker: take a turn on the queue when the buffer fills or the
+// interval passes, waiting with backoff after a failure and briefly when
+// another instance is taking its turn.
 func (s *Sender) run(ctx context.Context) {
 	tick := time.NewTicker(s.cfg.Interval)
 	defer tick.Stop()
 	var retry <-chan time.Time
 	backoff := time.Duration(0)
+	all := false // the interval passed: cut a partial batch at the next turn
 	for {
-		all := false
 		select {
 		case <-ctx.Done():
 			return
@@ -296,22 +400,27 @@ func (s *Sender) run(ctx context.Context) {
 		case <-retry:
 			retry = nil
 		}
-		if err := s.persist(ctx, all); err != nil && ctx.Err() == nil {
-			s.setError(err.Error())
-			s.log.Error("telemetry: storing a batch failed; will try again", "err", err)
-		}
 		if retry != nil {
-			continue // waiting out a backoff: keep order, do not resend early
-		}
-		if s.deliver(ctx) {
-			backoff = 0
+			// Waiting out a backoff: store full batches, keep order, do
+			// not resend early.
+			_, _, _ = s.turn(ctx, false, false)
 			continue
 		}
-		if ctx.Err() != nil {
-			return
+		res, stored, _ := s.turn(ctx, all, true)
+		if stored {
+			all = false
 		}
-		backoff = next(backoff, s.cfg.RetryMin, s.cfg.RetryMax)
-		retry = time.After(backoff)
+		switch {
+		case res == turnDone:
+			backoff = 0
+		case ctx.Err() != nil:
+			return
+		case res == turnBusy:
+			retry = time.After(s.cfg.RetryMin)
+		default:
+			backoff = next(backoff, s.cfg.RetryMin, s.cfg.RetryMax)
+			retry = time.After(backoff)
+		}
 	}
 }
 
@@ -340,7 +449,7 @@ func (s *Sender) persist(ctx context.Context, all bool) error {
 		if err := s.queue.push(ctx, n, body); err != nil {
 			return err
 		}
-		s.pendingBatches.Add(1)
+		s.noteStored()
 		s.mu.Lock()
 		s.buf = append([][]byte(nil), s.buf[n:]...)
 		s.mu.Unlock()
@@ -364,47 +473,68 @@ func EncodeBatch(id string, events [][]byte) []byte {
 	return b.Bytes()
 }
 
-// deliver sends stored batches oldest first until none is left (true) or
-// one fails (false); a failed batch stays first in line.
-func (s *Sender) deliver(ctx context.Context) bool {
+// deliver sends stored batches oldest first until none is left (turnDone)
+// or one fails; a failed batch stays first in line. It renews the lease
+// before each post and stops (turnBusy) if another instance has taken it.
+//
+// ctx ends it between batches; wctx, which stopping does not cancel, carries
+// the store operations and the post (bounded by postTimeout): a batch the
+// service took must leave the queue, or the next turn sends it again.
+func (s *Sender) deliver(ctx, wctx context.Context) (turnResult, error) {
 	for {
-		n, events, body, ok, err := s.queue.front(ctx)
+		if err := ctx.Err(); err != nil {
+			return turnFailed, err
+		}
+		n, events, body, ok, err := s.queue.front(wctx)
 		if err != nil {
 			s.setError(err.Error())
-			return false
+			return turnFailed, err
 		}
 		if !ok {
-			return true
+			return turnDone, nil
 		}
-		status, err := s.post(ctx, body)
-		switch {
-		case err == nil:
-			if err := s.queue.pop(ctx, n, nil); err != nil {
-				s.setError(err.Error())
-				return false
-			}
-			s.sent.Add(int64(events))
-			s.pending.Add(-int64(events))
-			s.pendingBatches.Add(-1)
-			s.setError("")
-		case permanent(status):
-			s.log.Error("telemetry: the service refused a batch as malformed; kept in the store, not retried", "batch", n, "status", status, "err", err)
-			if err := s.queue.pop(ctx, n, body); err != nil {
-				s.setError(err.Error())
-				return false
-			}
-			s.rejected.Add(int64(events))
-			s.pending.Add(-int64(events))
-			s.pendingBatches.Add(-1)
-			s.setError(err.Error())
-		default:
-			s.failed.Add(int64(events))
-			s.failedAttempts.Add(1)
-			s.setError(err.Error())
-			s.log.Warn("telemetry: sending a batch failed; will retry", "batch", n, "status", status, "err", err)
-			return false
+		held, err := s.hold(wctx)
+		if err != nil {
+			return turnFailed, err
+		}
+		if !held {
+			return turnBusy, nil
+		}
+		status, err := s.post(wctx, body)
+		if res, err := s.settle(wctx, n, events, body, status, err); res != turnDone {
+			return res, err
 		}
 	}
+}
+
+// settle records the outcome of posting batch n.
+func (s *Sender) settle(ctx context.Context, n uint64, events int, body []byte, status int, err error) (turnResult, error) {
+	switch {
+	case err == nil:
+		if err := s.queue.pop(ctx, n, nil); err != nil {
+			s.setError(err.Error())
+			return turnFailed, err
+		}
+		s.sent.Add(int64(events))
+		s.noteStored()
+		s.setError("")
+	case permanent(status):
+		s.log.Error("telemetry: the service refused a batch as malformed; kept in the store, not retried", "batch", n, "status", status, "err", err)
+		if err := s.queue.pop(ctx, n, body); err != nil {
+			s.setError(err.Error())
+			return turnFailed, err
+		}
+		s.rejected.Add(int64(events))
+		s.noteStored()
+		s.setError(err.Error())
+	default:
+		s.failed.Add(int64(events))
+		s.failedAttempts.Add(1)
+		s.setError(err.Error())
+		s.log.Warn("telemetry: sending a batch failed; will retry", "batch", n, "status", status, "err", err)
+		return turnFailed, err
+	}
+	return turnDone, nil
 }
 
 // permanent says whether a status means the batch itself is wrong: a client
@@ -423,6 +553,8 @@ type obsrvAnswer struct {
 
 // post sends one batch; nil means the service accepted it.
 func (s *Sender) post(ctx context.Context, body []byte) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, postTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.URL, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
