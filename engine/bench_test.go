@@ -14,6 +14,7 @@ import (
 
 	"github.com/onest-seeker/seeker/beckn"
 	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/internal/testutil"
 	"github.com/onest-seeker/seeker/schema"
 	"github.com/onest-seeker/seeker/signing"
 )
@@ -78,6 +79,7 @@ func benchIngest(b *testing.B, h *harness) {
 	b.SetBytes(int64(len(bodies[0])))
 	b.SetParallelism(8) // 8 × GOMAXPROCS(2) = 16 connections on this machine
 	b.ResetTimer()
+	cpu := testutil.ProcessCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := next.Add(1) - 1
@@ -100,6 +102,7 @@ func benchIngest(b *testing.B, h *harness) {
 	// so its cost is inside the measurement.
 	h.eng.Stop()
 	b.StopTimer()
+	testutil.ReportCPU(b, cpu)
 	if f := failed.Load(); f > 0 {
 		b.Fatalf("%d of %d callbacks were not ACKed", f, b.N)
 	}
@@ -116,6 +119,7 @@ func BenchmarkSendSearch(b *testing.B) {
 	var failed atomic.Int64
 	b.SetParallelism(8)
 	b.ResetTimer()
+	cpu := testutil.ProcessCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			d, err := h.eng.Send(context.Background(), engine.Call{Action: "search", Context: beckn.Context{Domain: domain}, Message: msg})
@@ -125,6 +129,7 @@ func BenchmarkSendSearch(b *testing.B) {
 		}
 	})
 	b.StopTimer()
+	testutil.ReportCPU(b, cpu)
 	if f := failed.Load(); f > 0 {
 		b.Fatalf("%d of %d searches were not ACKed", f, b.N)
 	}

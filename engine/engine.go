@@ -140,6 +140,9 @@ type Engine struct {
 	kick chan struct{} // wakes the outbox worker early
 	sent *sentCache
 	vq   chan validationJob // acknowledged messages awaiting warn-mode findings
+	// recording counts first-attempt outcomes still being written (Send
+	// returns before they are); Stop waits for them.
+	recording sync.WaitGroup
 
 	mu      sync.Mutex
 	stop    context.CancelFunc
@@ -261,7 +264,8 @@ func (e *Engine) Start(ctx context.Context) {
 	}()
 }
 
-// Stop ends the outbox worker and waits for it.
+// Stop ends the outbox worker and waits for it and for the outcomes of
+// first attempts still being recorded, so the store may be closed next.
 func (e *Engine) Stop() {
 	e.mu.Lock()
 	cancel, done := e.stop, e.stopped
@@ -271,6 +275,7 @@ func (e *Engine) Stop() {
 		cancel()
 		<-done
 	}
+	e.recording.Wait()
 }
 
 // Error is an engine failure with a Beckn/ONEST code and a JSON path, so the

@@ -121,15 +121,26 @@ func (e *Engine) Send(ctx context.Context, c Call) (*Dispatch, error) {
 		ClaimedUntil: now.Add(e.cfg.HTTP.Timeout + 5*time.Second),
 		UpdatedAt:    now,
 	}
-	if err := e.cfg.Store.UpsertTransaction(ctx, &store.Transaction{ID: bctx.TransactionID, Domain: bctx.Domain, Owner: c.Owner, CreatedAt: now, UpdatedAt: now}); err != nil {
-		return nil, fmt.Errorf("storing transaction: %w", err)
-	}
-	if err := e.cfg.Store.InsertOutbound(ctx, m, entry); err != nil {
+	txn := &store.Transaction{ID: bctx.TransactionID, Domain: bctx.Domain, Owner: c.Owner, CreatedAt: now, UpdatedAt: now}
+	if err := e.cfg.Store.InsertRequest(ctx, txn, m, entry); err != nil {
 		return nil, fmt.Errorf("storing outbound %s: %w", bctx.Action, err)
 	}
 	e.sent.put(bctx.MessageID, sentRequest{seq: m.Seq, action: bctx.Action, deadline: deadline})
 	d := &Dispatch{Seq: m.Seq, Context: bctx, Body: body, URL: url, Deadline: deadline}
-	res := e.attempt(ctx, entry, m)
+	res := e.post(ctx, entry.URL, m.Raw, m.Deadline.Sub(m.Timestamp), now)
+	e.observe(entry, m, res, now)
+	e.settle(entry, res)
+	// The outcome is recorded after Send returns. Until it is, the entry
+	// stays leased to this sending path, so nothing else sends it; if the
+	// process stops before the record is committed, the lease runs out and
+	// the outbox worker sends the request again — the same at-least-once
+	// delivery as a crash between the post and any record would give. The
+	// caller, meanwhile, does not wait for a second commit per send.
+	e.recording.Add(1)
+	go func() {
+		defer e.recording.Done()
+		e.record(ctx, entry)
+	}()
 	d.Ack, d.Error = res.ack, res.err
 	return d, nil
 }
@@ -159,9 +170,9 @@ func (e *Engine) buildContext(c Call) (beckn.Context, time.Duration, error) {
 	bc.BapID = e.cfg.SubscriberID
 	bc.BapURI = e.cfg.SubscriberURL
 	if bc.TransactionID == "" {
-		bc.TransactionID = beckn.NewUUID()
+		bc.TransactionID = newID()
 	}
-	bc.MessageID = beckn.NewUUID()
+	bc.MessageID = newID()
 	bc.Timestamp = beckn.Timestamp(e.cfg.Now())
 	ttl := e.ttl(action)
 	if bc.TTL != "" {
@@ -252,13 +263,26 @@ type attemptResult struct {
 func (e *Engine) attempt(ctx context.Context, entry *store.OutboxEntry, m *store.Message) attemptResult {
 	now := e.cfg.Now()
 	res := e.post(ctx, entry.URL, m.Raw, m.Deadline.Sub(m.Timestamp), now)
-	if e.cfg.Observer != nil {
-		e.cfg.Observer(APICall{
-			Direction: store.Outbound, Action: m.Action, Domain: m.Domain, TransactionID: m.TransactionID, MessageID: m.MessageID,
-			SenderID: m.SenderID, RecipientID: m.RecipientID, URL: entry.URL, Status: res.status, Ack: res.ack, Error: res.err,
-			Start: now, End: e.cfg.Now(),
-		})
+	e.observe(entry, m, res, now)
+	e.settle(entry, res)
+	e.record(ctx, entry)
+	return res
+}
+
+// observe tells the Observer about an attempt that started at start.
+func (e *Engine) observe(entry *store.OutboxEntry, m *store.Message, res attemptResult, start time.Time) {
+	if e.cfg.Observer == nil {
+		return
 	}
+	e.cfg.Observer(APICall{
+		Direction: store.Outbound, Action: m.Action, Domain: m.Domain, TransactionID: m.TransactionID, MessageID: m.MessageID,
+		SenderID: m.SenderID, RecipientID: m.RecipientID, URL: entry.URL, Status: res.status, Ack: res.ack, Error: res.err,
+		Start: start, End: e.cfg.Now(),
+	})
+}
+
+// settle applies an attempt's outcome to the entry and releases its lease.
+func (e *Engine) settle(entry *store.OutboxEntry, res attemptResult) {
 	entry.Attempts++
 	entry.UpdatedAt = e.cfg.Now()
 	entry.ClaimedBy, entry.ClaimedUntil = "", time.Time{}
@@ -281,6 +305,11 @@ func (e *Engine) attempt(ctx context.Context, entry *store.OutboxEntry, m *store
 			entry.NextAttempt = next
 		}
 	}
+}
+
+// record stores a settled entry and, when it is still pending, wakes the
+// outbox worker for its retry.
+func (e *Engine) record(ctx context.Context, entry *store.OutboxEntry) {
 	// The outcome must be recorded even when the caller has gone away.
 	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
@@ -290,7 +319,6 @@ func (e *Engine) attempt(ctx context.Context, entry *store.OutboxEntry, m *store
 	if entry.State == store.OutboxPending {
 		e.wake()
 	}
-	return res
 }
 
 // backoff is the delay before retry n (n ≥ 1): 0.5 s doubling to 30 s.

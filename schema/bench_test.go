@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/onest-seeker/seeker/internal/testutil"
 )
@@ -74,13 +73,13 @@ func TestBigOnSearchIsValid(t *testing.T) {
 
 func BenchmarkCompile(b *testing.B) {
 	b.ReportAllocs()
-	start := processCPU()
+	start := testutil.ProcessCPU()
 	for b.Loop() {
 		if _, err := compile(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, start)
+	testutil.ReportCPU(b, start)
 }
 
 func BenchmarkValidateOnSearch1MB(b *testing.B) {
@@ -89,20 +88,13 @@ func BenchmarkValidateOnSearch1MB(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := processCPU()
+	start := testutil.ProcessCPU()
 	for b.Loop() {
 		if r := v.Validate("on_search", body); r.HasErrors() {
 			b.Fatal(r.FirstError())
 		}
 	}
-	reportCPU(b, start)
-}
-
-// reportCPU adds the process CPU time per operation as "cpu-ns/op".
-func reportCPU(b *testing.B, start time.Duration) {
-	if b.N > 0 {
-		b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
-	}
+	testutil.ReportCPU(b, start)
 }
 
 // BenchmarkDecodeOnSearch1MB is the yardstick for "the validator adds under
@@ -113,14 +105,14 @@ func BenchmarkDecodeOnSearch1MB(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := processCPU()
+	start := testutil.ProcessCPU()
 	for b.Loop() {
 		var doc any
 		if err := json.Unmarshal(body, &doc); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, start)
+	testutil.ReportCPU(b, start)
 }
 
 func BenchmarkValidateSelect(b *testing.B) {
@@ -150,11 +142,11 @@ func BenchmarkParseOnSearch1MB(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := processCPU()
+	start := testutil.ProcessCPU()
 	for b.Loop() {
 		if err := tr.parse(body); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, start)
+	testutil.ReportCPU(b, start)
 }

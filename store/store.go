@@ -169,6 +169,15 @@ type Store interface {
 	// its outbox entry, atomically. It fills m.Seq and entry.ID.
 	InsertOutbound(ctx context.Context, m *Message, entry *OutboxEntry) error
 
+	// InsertRequest records a request about to be sent: it upserts t as
+	// UpsertTransaction does (filling t with what is stored), then stores m
+	// with its outbox entry as InsertOutbound does. The transaction is
+	// stored first, so a failure leaves at most a transaction without the
+	// request, as two separate calls would. A backend may do both in one
+	// write: SQLite does, so the engine's send path costs one commit, not
+	// two.
+	InsertRequest(ctx context.Context, t *Transaction, m *Message, entry *OutboxEntry) error
+
 	// InsertInbound stores an inbound message unless an identical one (same
 	// sender, message id, action and body hash) is already stored, in which
 	// case it returns duplicate=true and the stored Seq, and stores nothing.

@@ -60,6 +60,12 @@ func prepareMessage(m *store.Message, dir store.Direction, now time.Time) (args 
 // InsertOutbound stores m and its outbox entry in one transaction of the
 // group commit.
 func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *store.OutboxEntry) error {
+	return s.InsertRequest(ctx, nil, m, entry)
+}
+
+// InsertRequest upserts t (when not nil) and stores m with its outbox entry,
+// all inside one write of the group commit, so a send costs one commit.
+func (s *Store) InsertRequest(ctx context.Context, t *store.Transaction, m *store.Message, entry *store.OutboxEntry) error {
 	now := stamp()
 	args, buf, err := prepareMessage(m, store.Outbound, now)
 	if err != nil {
@@ -70,8 +76,17 @@ func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *sto
 	if entry != nil {
 		eargs = outboxArgs(entry, m, now)
 	}
+	var txn txnUpsert
+	if t != nil {
+		txn = newTxnUpsert(t, now)
+	}
 	var seq, id int64
 	err = s.w.do(ctx, func(w *writeConn) error {
+		if t != nil {
+			if err := txn.run(w); err != nil {
+				return fmt.Errorf("sqlite: storing transaction %s: %w", t.ID, err)
+			}
+		}
 		if err := w.insertMessage.QueryRowContext(w.ctx, args...).Scan(&seq); err != nil {
 			return fmt.Errorf("sqlite: storing outbound %s %s: %w", m.Action, m.MessageID, err)
 		}
@@ -86,6 +101,9 @@ func (s *Store) InsertOutbound(ctx context.Context, m *store.Message, entry *sto
 	})
 	if err != nil {
 		return err
+	}
+	if t != nil {
+		txn.fill(t)
 	}
 	m.Seq = seq
 	if entry != nil {

@@ -53,20 +53,37 @@ func orNow(t, now time.Time) time.Time {
 // UpsertTransaction creates the transaction or touches UpdatedAt, and fills
 // t with what is stored.
 func (s *Store) UpsertTransaction(ctx context.Context, t *store.Transaction) error {
-	now := stamp()
-	created, updated := orNow(t.CreatedAt, now), orNow(t.UpdatedAt, now)
-	var domain, owner string
-	var c, u int64
-	err := s.w.do(ctx, func(w *writeConn) error {
-		return w.upsertTxn.QueryRowContext(w.ctx, t.ID, t.Domain, t.Owner, created.UnixNano(), updated.UnixNano()).
-			Scan(&domain, &owner, &c, &u)
-	})
-	if err != nil {
+	txn := newTxnUpsert(t, stamp())
+	if err := s.w.do(ctx, txn.run); err != nil {
 		return fmt.Errorf("sqlite: storing transaction %s: %w", t.ID, err)
 	}
-	t.Domain, t.Owner = domain, owner
-	t.CreatedAt, t.UpdatedAt = time.Unix(0, c).UTC(), time.Unix(0, u).UTC()
+	txn.fill(t)
 	return nil
+}
+
+// txnUpsert is one transaction upsert, run inside a write of the group
+// commit on its own (UpsertTransaction) or with a request (InsertRequest).
+type txnUpsert struct {
+	args          []any
+	domain, owner string
+	c, u          int64
+}
+
+func newTxnUpsert(t *store.Transaction, now time.Time) txnUpsert {
+	created, updated := orNow(t.CreatedAt, now), orNow(t.UpdatedAt, now)
+	return txnUpsert{args: []any{t.ID, t.Domain, t.Owner, created.UnixNano(), updated.UnixNano()}}
+}
+
+// run may run twice (a batch retried write by write), so it only sets its
+// own results.
+func (x *txnUpsert) run(w *writeConn) error {
+	return w.upsertTxn.QueryRowContext(w.ctx, x.args...).Scan(&x.domain, &x.owner, &x.c, &x.u)
+}
+
+// fill copies what is stored into t after the commit.
+func (x *txnUpsert) fill(t *store.Transaction) {
+	t.Domain, t.Owner = x.domain, x.owner
+	t.CreatedAt, t.UpdatedAt = time.Unix(0, x.c).UTC(), time.Unix(0, x.u).UTC()
 }
 
 // Transaction returns one transaction.

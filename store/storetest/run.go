@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"OutboundWithOutboxEntry", testOutboundWithOutboxEntry},
 		{"OutboundIsAtomic", testOutboundIsAtomic},
+		{"InsertRequest", testInsertRequest},
 		{"AllFieldsRoundTrip", testAllFieldsRoundTrip},
 		{"RawBytesAndHeadersExact", testRawBytesAndHeadersExact},
 		{"LargeBody", testLargeBody},
