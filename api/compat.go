@@ -23,6 +23,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/onest-seeker/seeker/beckn"
+	"github.com/onest-seeker/seeker/catalog"
 	"github.com/onest-seeker/seeker/engine"
 	"github.com/onest-seeker/seeker/store"
 )
@@ -47,6 +48,9 @@ type Config struct {
 	AllowPrivateWebhooks bool
 	// Heartbeat is the interval of SSE keep-alive comments (default 15 s).
 	Heartbeat time.Duration
+	// Catalog answers searches from the cache (api/v1_catalog.go); nil
+	// switches the catalog routes off.
+	Catalog *catalog.Catalog
 }
 
 // Server is the client API.

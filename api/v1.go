@@ -28,13 +28,14 @@ import (
 
 // routesV1 registers the v1 routes on the client API's mux.
 func (s *Server) routesV1() {
-	s.mux.HandleFunc("POST /v1/search", s.authed(s.idempotent(s.v1Search)))
+	s.mux.HandleFunc("POST /v1/search", s.authed(s.v1SearchRoute))
 	s.mux.HandleFunc("GET /v1/transactions/{id}", s.authed(s.v1Transaction))
 	s.mux.HandleFunc("GET /v1/transactions/{id}/messages", s.authed(s.v1Messages))
 	s.mux.HandleFunc("GET /v1/transactions/{id}/events", s.authed(s.v1Events))
 	s.mux.HandleFunc("POST /v1/transactions/{id}/{action}", s.authed(s.idempotent(s.v1Act)))
 	s.mux.HandleFunc("GET /v1/orders/{id}", s.authed(s.v1Order))
 	s.routesExport()
+	s.routesCatalog()
 	s.mux.HandleFunc("/v1/", s.authed(func(w http.ResponseWriter, r *http.Request, _ string) {
 		writeError(w, &apiError{Status: http.StatusNotFound, Type: "CONTEXT-ERROR", Code: "404",
 			Message: fmt.Sprintf("no v1 route %s %s; see docs/client-api.yaml", r.Method, r.URL.Path)})

@@ -180,16 +180,27 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		}
 		return nil, err
 	}
+	cat, err := newCatalog(ctx, cfg, st, eng, log)
+	if err != nil {
+		if bus != nil {
+			bus.Close()
+		}
+		if own {
+			st.Close()
+		}
+		return nil, err
+	}
 	keys := map[string]string{}
 	for name, key := range cfg.APIKeys {
 		keys[key] = name
 	}
 	apiCfg := api.Config{
 		Engine: eng, Keys: keys, Logger: log, Collect: engine.CollectOptions{Quiet: cfg.SearchQuiet},
-		Webhooks: cfg.Webhooks, AllowPrivateWebhooks: cfg.AllowPrivateFetch,
+		Webhooks: cfg.Webhooks, AllowPrivateWebhooks: cfg.AllowPrivateFetch, Catalog: cat,
 	}
 	s := &Server{
 		cfg: cfg, log: log, Engine: eng, Store: st, Cache: cache, Signer: signer, ownStore: own, Telemetry: tel, bus: bus,
+		catalog:   catalogPart{c: cat},
 		API:       api.New(apiCfg),
 		networkLn: opt.NetworkListener, clientLn: opt.ClientListener,
 		serveErr: make(chan error, 2),

@@ -1,0 +1,410 @@
+package catalog
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/store"
+)
+
+// ErrNotFound is returned by Get for an id that is not cached, or whose
+// cached copy expired.
+var ErrNotFound = errors.New("catalog: opportunity not found")
+
+// Config configures a Catalog.
+type Config struct {
+	// Store is the store whose database holds the catalog's tables: a
+	// store/sqlite or store/postgres store.
+	Store store.Store
+	// Engine sends the live and harvesting searches. Without it the
+	// catalog answers from the cache only (Discover ends after the cached
+	// answer, Refresh fails).
+	Engine *engine.Engine
+	// HarvestInterval is how often every domain is harvested with a broad
+	// search (0: never periodically; Refresh still works).
+	HarvestInterval time.Duration
+	// DefaultTTL is how long an item is served when its provider said
+	// nothing about caching (default 24 h). Harvesting refreshes items long
+	// before, and items that disappear from a harvested catalog expire at
+	// once.
+	DefaultTTL time.Duration
+	// Collect tunes the wait for live and harvest answers.
+	Collect engine.CollectOptions
+	// Instance names this process in leases (default: random).
+	Instance string
+	// IndexPoll is how often the indexer looks for new on_search
+	// callbacks without a nudge (default 2 s).
+	IndexPoll time.Duration
+	Logger    *slog.Logger
+	// Now is the clock (tests); default time.Now.
+	Now func() time.Time
+}
+
+// Catalog is the cache of everything the network offers, with its search
+// index, its indexer (following the message log) and its harvester.
+type Catalog struct {
+	cfg Config
+	ix  index
+	log *slog.Logger
+
+	nudge chan struct{}
+
+	mu      sync.Mutex
+	cancel  context.CancelFunc
+	done    chan struct{}
+	broadMu sync.Mutex
+	broad   map[int64]bool // request seq → was a broad search (indexer's memory)
+}
+
+// New opens the catalog in cfg.Store's database, creating its tables.
+func New(ctx context.Context, cfg Config) (*Catalog, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("catalog: no store")
+	}
+	if cfg.DefaultTTL <= 0 {
+		cfg.DefaultTTL = 24 * time.Hour
+	}
+	if cfg.IndexPoll <= 0 {
+		cfg.IndexPoll = 2 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Instance == "" {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		cfg.Instance = "catalog-" + hex.EncodeToString(b[:])
+	}
+	var ix index
+	var err error
+	switch st := cfg.Store.(type) {
+	case sqliteStore:
+		ix, err = newSQLiteIndex(ctx, st)
+	case interface{ Pool() *pgxpool.Pool }:
+		ix, err = newPostgresIndex(ctx, st.Pool())
+	default:
+		return nil, fmt.Errorf("catalog: the store %T keeps no catalog tables; use a SQLite or PostgreSQL store", cfg.Store)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Catalog{cfg: cfg, ix: ix, log: cfg.Logger, nudge: make(chan struct{}, 1), broad: map[int64]bool{}}, nil
+}
+
+// IngestOnSearch maps an on_search body and caches its opportunities, and
+// returns how many it cached. Providers that asked not to be cached
+// (ttl -1) and items already expired are left out. harvestSeq is the
+// request seq of the broad search the body answers (0 when it answers a
+// narrower search): only a broad answer lists a provider's whole catalog.
+func (c *Catalog) IngestOnSearch(ctx context.Context, body []byte, fetched time.Time, harvestSeq int64) (int, error) {
+	opps, err := FromOnSearch(body, fetched)
+	if err != nil {
+		return 0, err
+	}
+	return c.ingest(ctx, opps, harvestSeq)
+}
+
+// ingestBatch bounds the rows of one write, so that a 1,000-item catalog
+// never holds the store's single writer (and every callback waiting on it)
+// for the whole catalog.
+const ingestBatch = 250
+
+func (c *Catalog) ingest(ctx context.Context, opps []Opportunity, harvestSeq int64) (int, error) {
+	now := c.cfg.Now()
+	rows := make([]row, 0, len(opps))
+	for i := range opps {
+		o := &opps[i]
+		if o.NoCache {
+			continue
+		}
+		if o.Expires.IsZero() {
+			o.Expires = o.FetchedAt.Add(c.cfg.DefaultTTL)
+		}
+		if !o.Expires.After(now) {
+			continue
+		}
+		r, err := makeRow(o, harvestSeq)
+		if err != nil {
+			return 0, err
+		}
+		rows = append(rows, r)
+	}
+	for len(rows) > 0 {
+		n := min(len(rows), ingestBatch)
+		if err := c.ix.upsert(ctx, rows[:n]); err != nil {
+			return 0, fmt.Errorf("catalog: storing opportunities: %w", err)
+		}
+		rows = rows[n:]
+	}
+	cached := 0
+	for i := range opps {
+		if !opps[i].NoCache && opps[i].Expires.After(now) {
+			cached++
+		}
+	}
+	return cached, nil
+}
+
+// candidate is a matching opportunity during a search.
+type candidate struct {
+	o     Opportunity
+	score int
+}
+
+// Search answers q from the cache: text match in the database, then
+// filters, facets, grouping, sorting and paging.
+func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
+	if err := q.Validate(); err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	now := q.Now
+	if now.IsZero() {
+		now = c.cfg.Now()
+		q.Now = now
+	}
+	terms := queryTerms(q.Text)
+	var matched []candidate
+	err := c.ix.candidates(ctx, terms, q.Kind, now, func(lean []byte, t rowTimes) error {
+		var cd candidate
+		if err := decodeLean(lean, &cd.o); err != nil {
+			return err
+		}
+		cd.o.FetchedAt, cd.o.FirstSeen, cd.o.Expires = t.fetched, t.firstSeen, t.expires
+		if !q.matchFilters(&cd.o, now) {
+			return nil
+		}
+		if len(terms) > 0 {
+			cd.score = relevance(&cd.o, terms)
+		}
+		matched = append(matched, cd)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := &Results{Offers: len(matched), Facets: countFacets(q.facetNames(), matched)}
+
+	// Group, best offer first in each group, then order the groups by
+	// their best offer.
+	byKey := map[string][]int{}
+	var keys []string
+	for i := range matched {
+		k := matched[i].o.GroupKey
+		if _, ok := byKey[k]; !ok {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], i)
+	}
+	less := orderFor(q.Sort)
+	for _, k := range keys {
+		idx := byKey[k]
+		slices.SortFunc(idx, func(a, b int) int { return less(&matched[a], &matched[b]) })
+	}
+	slices.SortFunc(keys, func(a, b string) int { return less(&matched[byKey[a][0]], &matched[byKey[b][0]]) })
+	res.Total = len(keys)
+	limit := q.Limit
+	if limit == 0 {
+		limit = 20
+	}
+	start := min(q.Offset, len(keys))
+	page := keys[start:min(start+limit, len(keys))]
+
+	var ids []string
+	for _, k := range page {
+		for _, i := range byKey[k] {
+			ids = append(ids, matched[i].o.ID)
+		}
+	}
+	docs, err := c.ix.docs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	res.Groups = make([]Group, 0, len(page))
+	for _, k := range page {
+		g := Group{Key: k}
+		for _, i := range byKey[k] {
+			o, ok, err := fromDoc(docs[matched[i].o.ID])
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				g.Offers = append(g.Offers, o.withAge("cache", now))
+			}
+		}
+		if len(g.Offers) > 0 {
+			res.Groups = append(res.Groups, g)
+		}
+	}
+	return res, nil
+}
+
+func fromDoc(d docRow) (Opportunity, bool, error) {
+	if d.doc == nil {
+		return Opportunity{}, false, nil // purged between the two reads
+	}
+	var o Opportunity
+	if err := json.Unmarshal(d.doc, &o); err != nil {
+		return o, false, fmt.Errorf("catalog: reading a cached opportunity: %w", err)
+	}
+	o.FetchedAt, o.FirstSeen, o.Expires = d.times.fetched, d.times.firstSeen, d.times.expires
+	return o, true, nil
+}
+
+// relevance scores a text match: a term found in the title counts 3, in
+// the provider, creator, mentor, skills, topics or categories 2, elsewhere
+// (the descriptions, where the database found it) 1.
+func relevance(o *Opportunity, terms []string) int {
+	title := tokens(o.Title)
+	var meta []string
+	for _, s := range append(append(append([]string{o.ProviderName, o.Creator, o.Mentor}, o.Skills...), o.Topics...), o.Categories...) {
+		meta = append(meta, tokens(s)...)
+	}
+	score := 0
+	for _, t := range terms {
+		prefix := func(d string) bool { return strings.HasPrefix(d, t) }
+		switch {
+		case slices.ContainsFunc(title, prefix):
+			score += 3
+		case slices.ContainsFunc(meta, prefix):
+			score += 2
+		default:
+			score++
+		}
+	}
+	return score
+}
+
+// orderFor returns the comparison of an order; ties fall back to the
+// newest first, then the id, so pages are stable.
+func orderFor(sortBy string) func(a, b *candidate) int {
+	tie := func(a, b *candidate) int {
+		if c := b.o.FirstSeen.Compare(a.o.FirstSeen); c != 0 {
+			return c
+		}
+		return strings.Compare(a.o.ID, b.o.ID)
+	}
+	// missingLast orders present values before absent ones.
+	missingLast := func(aok, bok bool) (int, bool) {
+		switch {
+		case aok && !bok:
+			return -1, true
+		case !aok && bok:
+			return 1, true
+		case !aok && !bok:
+			return 0, true
+		}
+		return 0, false
+	}
+	switch sortBy {
+	case SortNewest:
+		return tie
+	case SortPrice:
+		return func(a, b *candidate) int {
+			// Scholarships: the largest award first; otherwise the
+			// cheapest first.
+			if a.o.Kind == KindScholarship && b.o.Kind == KindScholarship {
+				x, aok := a.o.Amount.Upper()
+				y, bok := b.o.Amount.Upper()
+				if c, done := missingLast(aok, bok); done {
+					return cmp.Or(c, tie(a, b))
+				}
+				return cmp.Or(cmp.Compare(y, x), tie(a, b))
+			}
+			x, aok := a.o.Price.Number()
+			y, bok := b.o.Price.Number()
+			if c, done := missingLast(aok, bok); done {
+				return cmp.Or(c, tie(a, b))
+			}
+			return cmp.Or(cmp.Compare(x, y), tie(a, b))
+		}
+	case SortDuration:
+		return func(a, b *candidate) int {
+			if c, done := missingLast(a.o.Duration > 0, b.o.Duration > 0); done {
+				return cmp.Or(c, tie(a, b))
+			}
+			return cmp.Or(cmp.Compare(a.o.Duration, b.o.Duration), tie(a, b))
+		}
+	case SortDeadline:
+		return func(a, b *candidate) int {
+			if c, done := missingLast(!a.o.Deadline.IsZero(), !b.o.Deadline.IsZero()); done {
+				return cmp.Or(c, tie(a, b))
+			}
+			return cmp.Or(a.o.Deadline.Compare(b.o.Deadline), tie(a, b))
+		}
+	}
+	return func(a, b *candidate) int { return cmp.Or(cmp.Compare(b.score, a.score), tie(a, b)) }
+}
+
+// countFacets counts, per facet, the matching opportunities having each
+// value. Values that differ only in case are one value (the first spelling
+// seen is shown). Each facet lists at most 50 values, the most frequent
+// first.
+func countFacets(names []string, matched []candidate) map[string][]Facet {
+	out := make(map[string][]Facet, len(names))
+	for _, name := range names {
+		counts := map[string]int{}
+		display := map[string]string{}
+		for i := range matched {
+			vals := facetValues(name, &matched[i].o)
+			for j, v := range vals {
+				if slices.ContainsFunc(vals[:j], func(x string) bool { return strings.EqualFold(x, v) }) {
+					continue
+				}
+				k := strings.ToLower(v)
+				if _, ok := display[k]; !ok {
+					display[k] = v
+				}
+				counts[k]++
+			}
+		}
+		fs := make([]Facet, 0, len(counts))
+		for k, n := range counts {
+			fs = append(fs, Facet{Value: display[k], Count: n})
+		}
+		slices.SortFunc(fs, func(a, b Facet) int { return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value)) })
+		if len(fs) > 50 {
+			fs = fs[:50]
+		}
+		out[name] = fs
+	}
+	return out
+}
+
+// Get returns one cached opportunity with its raw provider and item.
+func (c *Catalog) Get(ctx context.Context, id string) (*Opportunity, error) {
+	docs, err := c.ix.docs(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	o, ok, err := fromDoc(docs[id])
+	if err != nil {
+		return nil, err
+	}
+	now := c.cfg.Now()
+	if !ok || !o.Expires.After(now) {
+		return nil, fmt.Errorf("%w: %q (not cached, or its provider's catalog no longer lists it)", ErrNotFound, id)
+	}
+	o = o.withAge("cache", now)
+	return &o, nil
+}
+
+// Counts returns how many opportunities the cache serves now, per kind.
+func (c *Catalog) Counts(ctx context.Context) (map[string]int, error) {
+	return c.ix.count(ctx, c.cfg.Now())
+}

@@ -1,0 +1,185 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// pgIndex keeps the catalog in the store's PostgreSQL schema. The tsvector
+// is built with array_to_tsvector from the tokens Seeker folded itself and
+// queries are tsquery literals of the same tokens, so PostgreSQL's text
+// parser and dictionaries (which depend on the server's locale and would
+// split or stem Hindi differently from SQLite) never touch them: both
+// backends match the same documents.
+type pgIndex struct {
+	pool *pgxpool.Pool
+}
+
+var pgMigrations = []string{
+	`CREATE TABLE catalog_items (
+		id          text PRIMARY KEY,
+		kind        text NOT NULL,
+		bpp_id      text NOT NULL,
+		provider_id text NOT NULL,
+		fetched_at  bigint NOT NULL,
+		first_seen  bigint NOT NULL,
+		expires     bigint NOT NULL,
+		harvest_seq bigint NOT NULL DEFAULT 0,
+		hash        text NOT NULL,
+		lean        bytea NOT NULL,
+		doc         bytea NOT NULL,
+		text        text NOT NULL,
+		tsv         tsvector NOT NULL
+	);
+	CREATE INDEX catalog_items_bpp ON catalog_items (bpp_id, harvest_seq);
+	CREATE INDEX catalog_items_expires ON catalog_items (expires);
+	CREATE INDEX catalog_items_kind ON catalog_items (kind, expires);
+	CREATE INDEX catalog_items_tsv ON catalog_items USING gin (tsv);`,
+}
+
+func newPostgresIndex(ctx context.Context, pool *pgxpool.Pool) (*pgIndex, error) {
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		// Several instances may start at once: one migrates, the others
+		// wait and find the work done.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.seeker.catalog'))`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS catalog_schema (version integer NOT NULL)`); err != nil {
+			return err
+		}
+		var v int
+		err := tx.QueryRow(ctx, `SELECT version FROM catalog_schema`).Scan(&v)
+		if errors.Is(err, pgx.ErrNoRows) {
+			if _, err := tx.Exec(ctx, `INSERT INTO catalog_schema (version) VALUES (0)`); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		if v > len(pgMigrations) {
+			return fmt.Errorf("catalog: the database has catalog schema version %d, newer than this binary's %d; run the newer Seeker", v, len(pgMigrations))
+		}
+		for i := v; i < len(pgMigrations); i++ {
+			if _, err := tx.Exec(ctx, pgMigrations[i]); err != nil {
+				return fmt.Errorf("catalog: migration %d: %w", i+1, err)
+			}
+		}
+		_, err = tx.Exec(ctx, `UPDATE catalog_schema SET version = $1`, len(pgMigrations))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("catalog: creating the catalog tables: %w", err)
+	}
+	return &pgIndex{pool: pool}, nil
+}
+
+// pgUpsert inserts or replaces a row; a row fetched later than the one
+// offered is left alone (the indexer may replay an older callback after a
+// harvest stored a newer one). The tsvector is rebuilt only when the text
+// changed.
+const pgUpsert = `INSERT INTO catalog_items AS c (id, kind, bpp_id, provider_id, fetched_at, first_seen, expires, harvest_seq, hash, lean, doc, text, tsv)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, array_to_tsvector(string_to_array($12, ' ')))
+	ON CONFLICT (id) DO UPDATE SET
+		kind = EXCLUDED.kind, provider_id = EXCLUDED.provider_id,
+		fetched_at = EXCLUDED.fetched_at, expires = EXCLUDED.expires,
+		harvest_seq = GREATEST(c.harvest_seq, EXCLUDED.harvest_seq),
+		hash = EXCLUDED.hash, lean = EXCLUDED.lean, doc = EXCLUDED.doc, text = EXCLUDED.text,
+		tsv = CASE WHEN c.text = EXCLUDED.text THEN c.tsv ELSE EXCLUDED.tsv END
+	WHERE c.fetched_at <= EXCLUDED.fetched_at`
+
+func (ix *pgIndex) upsert(ctx context.Context, rows []row) error {
+	return pgx.BeginFunc(ctx, ix.pool, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		for i := range rows {
+			r := &rows[i]
+			b.Queue(pgUpsert, r.id, r.kind, r.bpp, r.provider, ms(r.times.fetched), ms(r.times.firstSeen), ms(r.times.expires),
+				r.harvestSeq, r.hash, r.lean, r.doc, r.text)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+}
+
+func (ix *pgIndex) candidates(ctx context.Context, terms []string, kind string, now time.Time, fn func([]byte, rowTimes) error) error {
+	q := `SELECT lean, fetched_at, first_seen, expires FROM catalog_items WHERE expires > $1`
+	args := []any{ms(now)}
+	if kind != "" {
+		args = append(args, kind)
+		q += fmt.Sprintf(` AND kind = $%d`, len(args))
+	}
+	if len(terms) > 0 {
+		args = append(args, tsQuery(terms))
+		q += fmt.Sprintf(` AND tsv @@ $%d::tsquery`, len(args))
+	}
+	rs, err := ix.pool.Query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("catalog: searching: %w", err)
+	}
+	defer rs.Close()
+	var f, fs, e int64
+	for rs.Next() {
+		var lean []byte
+		if err := rs.Scan(&lean, &f, &fs, &e); err != nil {
+			return err
+		}
+		if err := fn(lean, rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
+}
+
+func (ix *pgIndex) docs(ctx context.Context, ids []string) (map[string]docRow, error) {
+	out := make(map[string]docRow, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rs, err := ix.pool.Query(ctx, `SELECT id, doc, fetched_at, first_seen, expires FROM catalog_items WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: reading opportunities: %w", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var id string
+		var doc []byte
+		var f, fs, e int64
+		if err := rs.Scan(&id, &doc, &f, &fs, &e); err != nil {
+			return nil, err
+		}
+		out[id] = docRow{doc: doc, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
+	}
+	return out, rs.Err()
+}
+
+func (ix *pgIndex) expireMissing(ctx context.Context, bpp string, harvestSeq int64, now time.Time) (int, error) {
+	tag, err := ix.pool.Exec(ctx, `UPDATE catalog_items SET expires = $1 WHERE bpp_id = $2 AND harvest_seq < $3 AND expires > $1`,
+		ms(now), bpp, harvestSeq)
+	return int(tag.RowsAffected()), err
+}
+
+func (ix *pgIndex) purge(ctx context.Context, before time.Time) (int, error) {
+	tag, err := ix.pool.Exec(ctx, `DELETE FROM catalog_items WHERE expires < $1`, ms(before))
+	return int(tag.RowsAffected()), err
+}
+
+func (ix *pgIndex) count(ctx context.Context, now time.Time) (map[string]int, error) {
+	rs, err := ix.pool.Query(ctx, `SELECT kind, count(*) FROM catalog_items WHERE expires > $1 GROUP BY kind`, ms(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	out := map[string]int{}
+	for rs.Next() {
+		var k string
+		var n int
+		if err := rs.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rs.Err()
+}
