@@ -39,7 +39,7 @@ type demoIdentity struct {
 
 func newDemoCmd() *cobra.Command {
 	var (
-		data, describe, networkAddr, clientAddr string
+		data, describe, networkAddr, clientAddr, webAddr string
 		basePort                                int
 		timeScale                               float64
 		ephemeral                               bool
@@ -57,9 +57,9 @@ so a second run continues where the first stopped.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			if ephemeral {
-				basePort, networkAddr, clientAddr = 0, "127.0.0.1:0", "127.0.0.1:0"
+				basePort, networkAddr, clientAddr, webAddr = 0, "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
 			}
-			d, err := startDemo(ctx, demoOptions{data: data, basePort: basePort, timeScale: timeScale, networkAddr: networkAddr, clientAddr: clientAddr})
+			d, err := startDemo(ctx, demoOptions{data: data, basePort: basePort, timeScale: timeScale, networkAddr: networkAddr, clientAddr: clientAddr, webAddr: webAddr})
 			if err != nil {
 				return exitWith(1, err)
 			}
@@ -83,14 +83,15 @@ so a second run continues where the first stopped.`,
 	cmd.Flags().StringVar(&describe, "describe", "", "write the network and Seeker description (JSON) to this file once everything is ready")
 	cmd.Flags().IntVar(&basePort, "base-port", 7400, "first port of the local network (registry; gateway +1, telemetry +2, providers +10...)")
 	cmd.Flags().StringVar(&networkAddr, "network", "127.0.0.1:8081", "listen address of Seeker's network side")
-	cmd.Flags().StringVar(&clientAddr, "client", "127.0.0.1:8080", "listen address of Seeker's client side (API and web app)")
+	cmd.Flags().StringVar(&clientAddr, "client", "127.0.0.1:8080", "listen address of Seeker's client side (API)")
+	cmd.Flags().StringVar(&webAddr, "web", "127.0.0.1:8082", "listen address of the learner web app")
 	cmd.Flags().Float64Var(&timeScale, "time-scale", 20, "how much faster than real time providers move applications along after confirm")
 	cmd.Flags().BoolVar(&ephemeral, "ephemeral", false, "use free ports chosen by the system for everything (for scripts and tests)")
 	return cmd
 }
 
 type demoOptions struct {
-	data, networkAddr, clientAddr string
+	data, networkAddr, clientAddr, webAddr string
 	basePort                      int
 	timeScale                     float64
 }
@@ -122,6 +123,12 @@ func startDemo(ctx context.Context, o demoOptions) (*demo, error) {
 		netLn.Close()
 		return nil, fmt.Errorf("Seeker's client side cannot listen on %s (use --client or --ephemeral): %w", o.clientAddr, err)
 	}
+	webLn, err := net.Listen("tcp", o.webAddr)
+	if err != nil {
+		netLn.Close()
+		clientLn.Close()
+		return nil, fmt.Errorf("the learner web app cannot listen on %s (use --web or --ephemeral): %w", o.webAddr, err)
+	}
 	nw, err := sandbox.Start(ctx, sandbox.Options{
 		BasePort:  o.basePort,
 		StateDir:  filepath.Join(o.data, "network"),
@@ -131,6 +138,7 @@ func startDemo(ctx context.Context, o demoOptions) (*demo, error) {
 	if err != nil {
 		netLn.Close()
 		clientLn.Close()
+		webLn.Close()
 		return nil, fmt.Errorf("starting the local network (use --base-port or --ephemeral if its ports are taken): %w", err)
 	}
 	desc := nw.Description()
@@ -145,7 +153,10 @@ func startDemo(ctx context.Context, o demoOptions) (*demo, error) {
 		RegistrySigningPublicKey:    desc.RegistrySigningPublicKey,
 	}
 	cfg.RegistryURL = desc.Registry
-	cfg.Listen = config.Listen{Network: netLn.Addr().String(), Client: clientLn.Addr().String()}
+	cfg.Listen = config.Listen{Network: netLn.Addr().String(), Client: clientLn.Addr().String(), Web: webLn.Addr().String()}
+	// The demo serves plain HTTP on loopback: Secure cookies would be
+	// refused by browsers that do not treat 127.0.0.1 as a secure origin.
+	cfg.Web.SecureCookies = false
 	cfg.Storage = filepath.Join(o.data, "seeker.db")
 	cfg.APIKeys = map[string]string{"demo": id.APIKey}
 	cfg.AllowPrivateFetch = true
@@ -153,11 +164,12 @@ func startDemo(ctx context.Context, o demoOptions) (*demo, error) {
 	cfg.Telemetry.URL = desc.Telemetry
 	cfg.Telemetry.Interval = 10 * time.Second
 
-	srv, err := server.New(ctx, cfg, server.Options{NetworkListener: netLn, ClientListener: clientLn})
+	srv, err := server.New(ctx, cfg, server.Options{NetworkListener: netLn, ClientListener: clientLn, WebListener: webLn})
 	if err != nil {
 		nw.Close()
 		netLn.Close()
 		clientLn.Close()
+		webLn.Close()
 		return nil, err
 	}
 	if err := srv.Start(ctx); err != nil {
@@ -235,7 +247,7 @@ func (d *demo) writeDescription(path string) error {
 		SubscriberID: d.cfg.SubscriberID,
 		NetworkURL:   d.seeker.NetworkURL(),
 		ClientURL:    d.seeker.ClientURL(),
-		WebURL:       d.seeker.ClientURL() + "/",
+		WebURL:       d.seeker.WebURL() + "/",
 		APIKey:       d.apiKey,
 	})
 	if err != nil {
@@ -256,6 +268,7 @@ func (d *demo) writeDescription(path string) error {
 func (d *demo) print(w io.Writer) {
 	desc := d.network.Description()
 	fmt.Fprintf(w, "Seeker demo ready in %s.\n\n", d.ready.Round(time.Millisecond))
+	fmt.Fprintf(w, "  Learner web app:    %s/   (open it in a browser; create an account to apply)\n", d.seeker.WebURL())
 	fmt.Fprintf(w, "  Seeker client API:  %s   (API key: %s)\n", d.seeker.ClientURL(), d.apiKey)
 	fmt.Fprintf(w, "  Seeker network:     %s   (subscriber %s)\n", d.seeker.NetworkURL(), d.cfg.SubscriberID)
 	fmt.Fprintf(w, "  Registry:           %s\n", desc.Registry)
