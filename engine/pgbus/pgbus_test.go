@@ -98,3 +98,67 @@ func TestPublishSurvivesALostConnection(t *testing.T) {
 	}
 	receive(t, sub, second)
 }
+
+// TestBurstsArriveInOrder: bursts published faster than one notification
+// per round trip (so they go out as arrays) cross to the other instance
+// complete and in order; events still queued at Close are sent. Each burst
+// fits a subscriber's buffer, which drops rather than blocks beyond it.
+func TestBurstsArriveInOrder(t *testing.T) {
+	url := testURL(t)
+	ctx := context.Background()
+	channel := fmt.Sprintf("seeker_test_%d", time.Now().UnixNano())
+	a, err := New(ctx, url, channel, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(ctx, url, channel, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	sub, cancel := b.Subscribe("")
+	defer cancel()
+	const bursts, size = 10, 50
+	seq := int64(0)
+	for burst := range bursts {
+		first := seq + 1
+		for range size {
+			seq++
+			// Long ids, so a burst needs more than one notification.
+			e := engine.Event{Seq: seq, TransactionID: fmt.Sprintf("txn-%0100d", seq), MessageID: "m", Action: "on_search"}
+			if err := a.Publish(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if burst == bursts-1 {
+			a.Close() // flushes what is queued
+		}
+		for want := first; want <= seq; want++ {
+			select {
+			case e := <-sub:
+				if e.Seq != want {
+					t.Fatalf("burst %d: received seq %d, want %d", burst, e.Seq, want)
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatalf("burst %d: seq %d never arrived", burst, want)
+			}
+		}
+	}
+	if err := a.Publish(ctx, engine.Event{Seq: 1}); err == nil {
+		t.Fatal("Publish on a closed bus succeeded")
+	}
+}
+
+func TestDecodePayload(t *testing.T) {
+	one, err := decodePayload(`{"seq":7,"txn":"t","mid":"m","action":"on_status"}`)
+	if err != nil || len(one) != 1 || one[0] != (engine.Event{Seq: 7, TransactionID: "t", MessageID: "m", Action: "on_status"}) {
+		t.Fatalf("a single event (as earlier versions send it): %+v %v", one, err)
+	}
+	two, err := decodePayload(`[{"seq":1,"txn":"a"},{"seq":2,"txn":"b"}]`)
+	if err != nil || len(two) != 2 || two[1].TransactionID != "b" {
+		t.Fatalf("an array: %+v %v", two, err)
+	}
+	if _, err := decodePayload(`[{"seq":"x"}]`); err == nil {
+		t.Fatal("a malformed array was accepted")
+	}
+}
