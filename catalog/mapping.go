@@ -172,6 +172,26 @@ func misspeltFulfillments(unknown []byte) []beckn.Fulfillment {
 	return v.F
 }
 
+// fulfillmentExtras are members of a fulfillment that core 1.1.0 does not
+// have but DSEP mentoring catalogs send: the session's time and languages.
+type fulfillmentExtras struct {
+	Time     *beckn.Time `json:"time"`
+	Language []string    `json:"language"`
+}
+
+// legacyFulfillment reads fulfillmentExtras from a fulfillment's unknown
+// members, or nil when there are none (or they are unreadable).
+func legacyFulfillment(unknown []byte) *fulfillmentExtras {
+	if len(unknown) == 0 || (!bytes.Contains(unknown, []byte(`"time"`)) && !bytes.Contains(unknown, []byte(`"language"`))) {
+		return nil
+	}
+	var v fulfillmentExtras
+	if err := beckn.Unmarshal(unknown, &v); err != nil {
+		return nil
+	}
+	return &v
+}
+
 func descName(d *beckn.Descriptor) string {
 	if d == nil {
 		return ""
@@ -349,6 +369,12 @@ func (pm *providerMapper) item(it *beckn.Item) (Opportunity, bool) {
 			}
 		}
 		pm.fulfillmentTimes(&o, f)
+		if legacy := legacyFulfillment(f.Unknown); legacy != nil {
+			langs = append(langs, legacy.Language...)
+			if legacy.Time != nil {
+				pm.fulfillmentTimes(&o, &beckn.Fulfillment{Stops: []beckn.Stop{{Time: legacy.Time}}})
+			}
+		}
 	}
 	if len(o.Modes) > 0 {
 		o.Mode = o.Modes[0]
