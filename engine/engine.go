@@ -41,10 +41,16 @@ type Verdict struct {
 	// Error is the first error finding as a Beckn error, nil when the
 	// payload has no error.
 	Error *beckn.Error
+	// Malformed says the body is not JSON at all. The validator reads the
+	// whole body anyway, so the engine takes this as its well-formedness
+	// check of inbound messages and refuses such a body in every mode.
+	Malformed bool
 }
 
 // Validator checks a payload for an action. The engine stores findings and,
-// in strict mode, refuses with the first error.
+// in strict mode, refuses with the first error. It must parse the whole body
+// and set Verdict.Malformed when that is not JSON: inbound, the engine relies
+// on it instead of scanning the body a second time.
 type Validator func(action string, body []byte) Verdict
 
 // Mode is a validation mode: off, warn (record findings) or strict (refuse).
@@ -139,7 +145,6 @@ type Engine struct {
 
 	kick chan struct{} // wakes the outbox worker early
 	sent *sentCache
-	vq   chan validationJob // acknowledged messages awaiting warn-mode findings
 	// recording counts first-attempt outcomes still being written (Send
 	// returns before they are); Stop waits for them.
 	recording sync.WaitGroup
@@ -204,7 +209,6 @@ func New(cfg Config) (*Engine, error) {
 		log:  cfg.Logger,
 		kick: make(chan struct{}, 1),
 		sent: newSentCache(1 << 16),
-		vq:   make(chan validationJob, validationQueue),
 	}
 	e.verifier = signing.Verifier{Skew: cfg.Skew, Now: cfg.Now}
 	return e, nil
@@ -252,15 +256,9 @@ func (e *Engine) Start(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	e.stop = cancel
 	e.stopped = make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		e.runValidation(ctx)
-	}()
 	go func() {
 		defer close(e.stopped)
 		e.runOutbox(ctx)
-		<-done
 	}()
 }
 

@@ -432,10 +432,37 @@ func TestInboundFindingsAreRecordedOrRefusedByMode(t *testing.T) {
 			if status != 200 || ack.Status != "ACK" {
 				t.Fatalf("warn: answered %d %+v", status, ack)
 			}
-			waitFor(t, "the findings to be recorded", func() bool {
-				msgs, _ := h.st.Messages(context.Background(), store.MessageFilter{Direction: store.Inbound})
-				return len(msgs) == 1 && strings.Contains(string(msgs[0].Findings), "message.order")
-			})
+			// Findings are stored with the message, before the ACK.
+			msgs, _ := h.st.Messages(context.Background(), store.MessageFilter{Direction: store.Inbound})
+			if len(msgs) != 1 || !strings.Contains(string(msgs[0].Findings), "message.order") {
+				t.Fatalf("warn: stored %+v, want the callback with its findings", msgs)
+			}
+		})
+	}
+}
+
+// With a validator the engine takes the validator's parse as its
+// well-formedness check, in every mode: what the validator calls malformed is
+// refused and not stored.
+func TestValidatorDecidesWellFormedness(t *testing.T) {
+	for _, mode := range []engine.Mode{engine.ModeWarn, engine.ModeStrict} {
+		t.Run(string(mode), func(t *testing.T) {
+			validator := func(action string, body []byte) engine.Verdict {
+				return engine.Verdict{Malformed: bytes.Contains(body, []byte(`"refuse-me"`))}
+			}
+			h := newHarness(t, func(c *engine.Config) { c.Validator, c.InboundMode = validator, mode })
+			d := sendSelect(t, h, "")
+			status, ack := ackOf(t, h.post("/on_select", callback(t, d.Body, `{"order":{"id":"refuse-me"}}`), h.bppSigner()))
+			if status != 400 || ack.Status != "NACK" || ack.Error == nil || !strings.Contains(ack.Error.Message, "well-formed") {
+				t.Fatalf("answered %d %+v, want a NACK for a malformed body", status, ack)
+			}
+			if status, ack := ackOf(t, h.post("/on_select", callback(t, d.Body, `{"order":{"id":"fine"}}`), h.bppSigner())); status != 200 || ack.Status != "ACK" {
+				t.Fatalf("a well-formed callback answered %d %+v", status, ack)
+			}
+			msgs, _ := h.st.Messages(context.Background(), store.MessageFilter{Direction: store.Inbound})
+			if len(msgs) != 1 || !bytes.Contains(msgs[0].Raw, []byte(`"fine"`)) {
+				t.Fatalf("stored %d callbacks, want only the well-formed one", len(msgs))
+			}
 		})
 	}
 }

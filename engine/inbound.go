@@ -96,7 +96,15 @@ func (e *Engine) Receive(ctx context.Context, action string, body []byte, h http
 	if verr != nil {
 		return Receipt{Status: status, Ack: "NACK", Error: verr, Message: e.recordRefused(ctx, action, body, h, status, verr, now)}
 	}
-	if !wellFormed(body) {
+	// Validation reads the whole body, so when it runs its verdict is the
+	// well-formedness check, and only without a validator does ingestion
+	// scan the body itself.
+	var verdict Verdict
+	validate := e.cfg.Validator != nil && e.cfg.InboundMode != ModeOff
+	if validate {
+		verdict = e.cfg.Validator(action, body)
+	}
+	if validate && verdict.Malformed || !validate && !wellFormed(body) {
 		return Receipt{Status: http.StatusBadRequest, Ack: "NACK", Error: beckn.NewError(beckn.CodeInvalidRequest, "", "the body is not well-formed JSON")}
 	}
 	bctx, err := beckn.PeekContext(body)
@@ -159,14 +167,14 @@ func (e *Engine) Receive(ctx context.Context, action string, body []byte, h http
 		}
 	}
 
-	// Strict mode must refuse before the answer, so it validates here; warn
-	// mode only records findings and does so after the ACK (validateLater).
-	if e.cfg.Validator != nil && e.cfg.InboundMode == ModeStrict {
-		v := e.cfg.Validator(action, body)
-		m.Findings = v.Findings
-		if v.Error != nil && nack == nil {
-			nack = v.Error
-		}
+	// Findings are stored with the message in both modes; strict mode also
+	// refuses with the first error. Validating before the insert, rather
+	// than after the ACK, costs the answer only the validator's walk (its
+	// parse replaces the well-formedness scan) and saves a second write
+	// that would rewrite the stored row, raw body included, to add them.
+	m.Findings = verdict.Findings
+	if verdict.Error != nil && nack == nil && e.cfg.InboundMode == ModeStrict {
+		nack = verdict.Error
 	}
 	orderID, order, state := orderOf(action, body)
 	m.OrderID = orderID
@@ -183,9 +191,6 @@ func (e *Engine) Receive(ctx context.Context, action string, body []byte, h http
 		// The provider retried something already stored: acknowledge it
 		// again so it stops, but tell no waiter twice.
 		return Receipt{Status: http.StatusOK, Ack: "ACK", Message: m, Duplicate: true}
-	}
-	if e.cfg.Validator != nil && e.cfg.InboundMode == ModeWarn {
-		e.validateLater(m.Seq, action, body)
 	}
 	if nack != nil {
 		return Receipt{Status: http.StatusBadRequest, Ack: "NACK", Error: nack, Message: m}
@@ -303,7 +308,8 @@ func (e *Engine) verifyHeader(ctx context.Context, body []byte, value, name stri
 
 // wellFormed scans the whole body once without building anything: PeekContext
 // stops after the context, and a callback whose catalog is truncated or
-// malformed must be refused, not stored and handed to a learner.
+// malformed must be refused, not stored and handed to a learner. When a
+// validator runs, its Verdict.Malformed answers the same question.
 func wellFormed(body []byte) bool {
 	return jsontext.Value(body).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 }

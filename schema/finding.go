@@ -45,7 +45,15 @@ type Result struct {
 	// were mapped; "" when no ONEST policy applied.
 	Domain   string    `json:"domain,omitempty"`
 	Findings []Finding `json:"findings"`
+	// notJSON is set when the body did not parse (Findings then holds the
+	// one json.syntax finding).
+	notJSON bool
 }
+
+// NotJSON reports whether the body was not JSON at all. The parser accepts
+// what encoding/json accepts, so a receiver that validates every message can
+// take this as its well-formedness check instead of scanning the body again.
+func (r Result) NotJSON() bool { return r.notJSON }
 
 // HasErrors reports whether any finding is an error, i.e. whether a strict
 // receiver must NACK the message.

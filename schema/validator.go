@@ -93,6 +93,7 @@ func (v *Validator) validateTree(t *tree, action string, body []byte, o options)
 	if err := t.parse(body); err != nil {
 		res.Action = action
 		res.Findings = []Finding{syntaxFinding("", err)}
+		res.notJSON = true
 		return res, false
 	}
 	w := walker{v: v, t: t, path: t.pathBuf[:0]}

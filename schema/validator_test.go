@@ -42,3 +42,20 @@ func TestValidatorConcurrentUse(t *testing.T) {
 		t.Errorf("concurrent result differs from the serial one for %s", b)
 	}
 }
+
+// NotJSON tells a body that does not parse from one that parses with
+// findings: receivers use it as their well-formedness check.
+func TestNotJSON(t *testing.T) {
+	v := New()
+	for body, want := range map[string]bool{
+		`{"context":{"action":"on_search"},"message":{"catalog":`: true,
+		`{"a":1} trailing`: true,
+		`{"s":"bad \x escape"}`: true,
+		`{"context":{},"message":{}}`: false,
+		"{\"context\":{},\"message\":{\"x\":\"\xff\"}}": false, // invalid UTF-8 is tolerated, as encoding/json does
+	} {
+		if got := v.Validate("on_search", []byte(body)).NotJSON(); got != want {
+			t.Errorf("NotJSON(%q) = %v, want %v", body, got, want)
+		}
+	}
+}

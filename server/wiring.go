@@ -36,7 +36,7 @@ func newValidator() (engine.Validator, error) {
 	v := schema.New()
 	return func(action string, body []byte) engine.Verdict {
 		res := v.Validate(action, body)
-		var out engine.Verdict
+		out := engine.Verdict{Malformed: res.NotJSON()}
 		if len(res.Findings) > 0 {
 			out.Findings, _ = json.Marshal(res.Findings)
 		}
