@@ -25,9 +25,13 @@ type webPart struct {
 }
 
 // initWeb builds the web app once the engine and the API exist. It is off
-// when listen.web is empty and no listener was passed.
+// when listen.web is empty and no listener was passed. A caller that hands
+// over its own listeners for the other sides (tests, embedding programs)
+// decides about the web app the same way, by handing over its listener:
+// listen.web applies only when Seeker listens by itself, so a test on
+// ephemeral ports never reaches for the fixed default port.
 func (s *Server) initWeb(ctx context.Context, opt Options) error {
-	if s.cfg.Listen.Web == "" && opt.WebListener == nil {
+	if opt.WebListener == nil && (s.cfg.Listen.Web == "" || opt.NetworkListener != nil || opt.ClientListener != nil) {
 		return nil
 	}
 	app, err := web.New(web.Config{

@@ -26,7 +26,7 @@ var funcs = template.FuncMap{
 		return m, nil
 	},
 	"kindOf": kindOf,
-	"add": func(a, b int) int { return a + b },
+	"add":    func(a, b int) int { return a + b },
 	"seq": func(n int) []int {
 		out := make([]int, max(n, 0))
 		for i := range out {

@@ -50,8 +50,8 @@ var staticFS embed.FS
 
 // Config is what the app needs from the running BAP.
 type Config struct {
-	Engine  *engine.Engine
-	Store   store.Store
+	Engine *engine.Engine
+	Store  store.Store
 	// Catalog returns the catalog cache (discovery); it is read at each
 	// request because the server builds the catalog when it starts.
 	Catalog func() *catalog.Catalog

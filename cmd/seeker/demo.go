@@ -40,9 +40,9 @@ type demoIdentity struct {
 func newDemoCmd() *cobra.Command {
 	var (
 		data, describe, networkAddr, clientAddr, webAddr string
-		basePort                                int
-		timeScale                               float64
-		ephemeral                               bool
+		basePort                                         int
+		timeScale                                        float64
+		ephemeral                                        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -92,8 +92,8 @@ so a second run continues where the first stopped.`,
 
 type demoOptions struct {
 	data, networkAddr, clientAddr, webAddr string
-	basePort                      int
-	timeScale                     float64
+	basePort                               int
+	timeScale                              float64
 }
 
 // demo is a running local network with a Seeker BAP in it.
