@@ -32,6 +32,9 @@ type stack struct {
 	network *sandbox.Network
 	seeker  *server.Server
 	cfg     config.Config
+	// clientURL, when set, is where call sends client requests instead of
+	// seeker's client side (a load balancer in front of several instances).
+	clientURL string
 }
 
 func startStack(t *testing.T, opts sandbox.Options, mutate ...func(*config.Config)) *stack {
@@ -145,7 +148,11 @@ func (s *stack) call(action string, c beckn.Context, message any) (int, syncAnsw
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	req, _ := http.NewRequest(http.MethodPost, s.seeker.ClientURL()+"/"+action, bytes.NewReader(body))
+	base := s.clientURL
+	if base == "" {
+		base = s.seeker.ClientURL()
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/"+action, bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+apiKey)
 	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
 	if err != nil {

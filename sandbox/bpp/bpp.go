@@ -90,6 +90,8 @@ type BPP struct {
 	wg       sync.WaitGroup
 	spawnMu  sync.Mutex // orders wg.Add against Close's wg.Wait
 	closing  bool
+
+	traffic traffic // see Traffic
 }
 
 // New validates cfg, generates the catalog and seeds the reference orders.

@@ -145,6 +145,7 @@ func (b *BPP) serveAction(w http.ResponseWriter, r *http.Request, action string)
 		nack(w, http.StatusUnauthorized, &beckn.Error{Message: err.Error()})
 		return
 	}
+	b.traffic.request(action, ctx.MessageID)
 	if e := b.checkContext(&ctx, action); e != nil {
 		nack(w, http.StatusBadRequest, e)
 		return

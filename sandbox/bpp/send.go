@@ -121,13 +121,16 @@ func (b *BPP) send(req beckn.Context, o outbound, f Faults) {
 		return
 	}
 	ttl, _ := ctx.TTLDuration()
+	b.traffic.callbackStarted()
 	for i := 0; i <= f.Duplicates; i++ {
 		auth := b.sign(body, ttl, f)
 		if err := b.post(dest, body, auth); err != nil {
+			b.traffic.callbackDone(err)
 			b.log.Warn("callback failed", "action", o.Action, "url", dest, "err", err)
 			return
 		}
 	}
+	b.traffic.callbackDone(nil)
 	b.log.Debug("callback sent", "action", o.Action, "url", dest, "transaction_id", ctx.TransactionID,
 		"message_id", ctx.MessageID, "bytes", len(body), "copies", f.Duplicates+1)
 }
