@@ -38,14 +38,8 @@ import (
 // synchronous search answered with every callback stored for it, no
 // request reached a provider twice, and the client's webhook received
 // every callback once, in order.
-//
-// The counts (200 searches, 50 journeys) run without -short; with
-// -short a smaller load checks the same properties.
 func TestThreeInstancesBehindARoundRobinProxy(t *testing.T) {
-	searches, journeyCount := 200, 50
-	if testing.Short() {
-		searches, journeyCount = 40, 8
-	}
+	const searches, journeyCount = 200, 50
 	dsn := pgtest.FreshSchema(t)
 	hooks := newHookRecorder(t)
 	s := startStack(t, sandbox.Options{Seed: 909}, func(c *config.Config) {
@@ -83,6 +77,7 @@ func TestThreeInstancesBehindARoundRobinProxy(t *testing.T) {
 	// comes back once the other two have carried some of the load alone.
 	total := int64(searches + journeyCount)
 	waitUntil(t, "half of the load to finish", 5*time.Minute, func() bool { return done.Load() >= total/2 })
+	before := c.front.servedCounts()[2]
 	c.stop(2)
 	mark := done.Load()
 	waitUntil(t, "two instances to carry some load alone", 5*time.Minute, func() bool {
@@ -90,6 +85,9 @@ func TestThreeInstancesBehindARoundRobinProxy(t *testing.T) {
 	})
 	c.start(2)
 	wg.Wait()
+	if c.front.servedCounts()[2] == before {
+		t.Errorf("the restarted instance took no client request: the restart was not in the middle of the load")
+	}
 	if t.Failed() {
 		t.FailNow()
 	}
@@ -184,7 +182,8 @@ func TestThreeInstancesBehindARoundRobinProxy(t *testing.T) {
 	if got := hooks.seqs(); !slices.Equal(got, want) {
 		t.Errorf("the webhook received %d deliveries, want the %d callbacks once each in order (first difference at %d)", len(got), len(want), firstDiff(got, want))
 	}
-	t.Logf("%d searches and %d journeys; %d callbacks stored once each, %d requests, %d webhook deliveries", searches, journeyCount, len(inbound), len(arrived), len(hooks.seqs()))
+	t.Logf("%d searches and %d journeys; %d callbacks stored once each, %d requests, %d webhook deliveries; client requests per instance %v, network requests %v",
+		searches, journeyCount, len(inbound), len(arrived), len(hooks.seqs()), c.front.servedCounts(), c.network.servedCounts())
 }
 
 // cluster is three instances behind a round-robin proxy on each side.
@@ -290,11 +289,18 @@ type rrProxy struct {
 	mu       sync.Mutex
 	backends []string // "" = out of rotation
 	busy     []int    // requests in flight per backend
+	served   []int    // requests forwarded per backend
 	next     int
 }
 
+func (p *rrProxy) servedCounts() []int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.served)
+}
+
 func newRRProxy(t *testing.T, n int) *rrProxy {
-	p := &rrProxy{backends: make([]string, n), busy: make([]int, n), tr: &http.Transport{MaxIdleConnsPerHost: 64}}
+	p := &rrProxy{backends: make([]string, n), busy: make([]int, n), served: make([]int, n), tr: &http.Transport{MaxIdleConnsPerHost: 64}}
 	p.srv = httptest.NewServer(p)
 	t.Cleanup(func() { p.srv.Close(); p.tr.CloseIdleConnections() })
 	return p
@@ -322,6 +328,7 @@ func (p *rrProxy) pick() (base string, done func()) {
 		p.next++
 		if p.backends[i] != "" {
 			p.busy[i]++
+			p.served[i]++
 			return p.backends[i], func() {
 				p.mu.Lock()
 				p.busy[i]--
