@@ -8,16 +8,19 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/spf13/cobra"
 
 	"github.com/onest-seeker/seeker/beckn"
+	"github.com/onest-seeker/seeker/config"
 	"github.com/onest-seeker/seeker/sandbox"
 	"github.com/onest-seeker/seeker/signing"
 )
@@ -60,23 +63,42 @@ func readBenchTarget(path string) (benchTarget, error) {
 }
 
 func newBenchCmd() *cobra.Command {
-	var describe string
-	var conc, count int
+	var describe, configPath string
+	var conc, count, runs int
+	var idle time.Duration
 	cmd := &cobra.Command{
-		Use:   "bench (ingest|search)",
-		Short: "Load a running seeker demo and report throughput and latency",
+		Use:   "bench (ingest|search|startup)",
+		Short: "Load a running seeker demo, or time start-up, and report the numbers",
 		Long: `bench drives a running Seeker (started with "seeker demo --describe FILE")
 over real HTTP on loopback and reports requests per second and latency.
 
-  ingest  posts signed 20 KB on_search callbacks (as the demo's first learning
-          provider, whose test keys derive from the network seed) answering one
-          search: verify + persist + ACK on Seeker's network side.
-  search  starts searches through the client API (POST /v1/search): context,
-          persist, sign, send to the gateway, ACK. Each search also makes the
-          local providers call back, so this is the whole network's load.`,
+  ingest   posts signed 20 KB on_search callbacks (as the demo's first learning
+           provider, whose test keys derive from the network seed) answering one
+           search: verify + persist + ACK on Seeker's network side.
+  search   starts searches through the client API (POST /v1/search): context,
+           persist, sign, send to the gateway, ACK. Each search also makes the
+           local providers call back, so this is the whole network's load.
+  startup  runs "seeker serve --config FILE" (this binary) several times and
+           times each from the exec to the first 200 of GET /readyz on the
+           client listener, then leaves the last one idle and reports its
+           resident memory (VmRSS, Linux). Needs --config, not --describe.`,
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{"ingest", "search"},
+		ValidArgs: []string{"ingest", "search", "startup"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if args[0] == "startup" {
+				if configPath == "" {
+					return exitWith(2, errors.New("bench startup needs --config: the file seeker serve should run"))
+				}
+				res, err := benchStartup(cmd.Context(), configPath, runs, idle)
+				if err != nil {
+					return exitWith(1, err)
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), res)
+				return nil
+			}
+			if describe == "" {
+				return exitWith(2, errors.New("bench "+args[0]+" needs --describe: the file `seeker demo --describe` wrote"))
+			}
 			t, err := readBenchTarget(describe)
 			if err != nil {
 				return exitWith(2, err)
@@ -89,7 +111,7 @@ over real HTTP on loopback and reports requests per second and latency.
 			case "search":
 				res, err = benchSearch(cmd.Context(), client, t, conc, count)
 			default:
-				return exitWith(2, fmt.Errorf("unknown benchmark %q: use ingest or search", args[0]))
+				return exitWith(2, fmt.Errorf("unknown benchmark %q: use ingest, search or startup", args[0]))
 			}
 			if err != nil {
 				return exitWith(1, err)
@@ -101,10 +123,12 @@ over real HTTP on loopback and reports requests per second and latency.
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&describe, "describe", "", "the file `seeker demo --describe` wrote (required)")
+	cmd.Flags().StringVar(&describe, "describe", "", "the file `seeker demo --describe` wrote (ingest, search)")
+	cmd.Flags().StringVar(&configPath, "config", "", "the configuration seeker serve runs (startup)")
 	cmd.Flags().IntVarP(&conc, "concurrency", "c", 16, "concurrent connections")
 	cmd.Flags().IntVarP(&count, "requests", "n", 20000, "requests to send")
-	cmd.MarkFlagRequired("describe")
+	cmd.Flags().IntVar(&runs, "runs", 10, "start-ups to time (startup)")
+	cmd.Flags().DurationVar(&idle, "idle", 10*time.Second, "how long the last instance idles before its memory is read (startup)")
 	return cmd
 }
 
@@ -255,4 +279,99 @@ func onSearchPage(t benchTarget, txn, mid string, i int) []byte {
 	ctxJSON, _ := beckn.Marshal(c)
 	return []byte(fmt.Sprintf(`{"context":%s,"message":{"catalog":{"descriptor":{"name":"Bench page %d"},"providers":[{"id":"bench","descriptor":{"name":"Bench"},"items":[%s]}]}}}`,
 		ctxJSON, i, strings.TrimSuffix(items.String(), ",")))
+}
+
+// startupResult is what bench startup measured.
+type startupResult struct {
+	ready   []time.Duration
+	idle    time.Duration
+	rss     int64 // bytes resident after idling; 0 when unknown
+	peakRSS int64
+}
+
+func (r startupResult) String() string {
+	slices.Sort(r.ready)
+	out := fmt.Sprintf("startup: %d runs, exec to ready p50 %s, max %s",
+		len(r.ready), r.ready[len(r.ready)/2].Round(100*time.Microsecond), r.ready[len(r.ready)-1].Round(100*time.Microsecond))
+	if r.rss > 0 {
+		out += fmt.Sprintf("; idle memory after %s: %.1f MB resident (peak %.1f MB)", r.idle, float64(r.rss)/(1<<20), float64(r.peakRSS)/(1<<20))
+	}
+	return out
+}
+
+// benchStartup starts "seeker serve --config path" runs times and times the
+// way from exec to ready as an orchestrator sees it: the first 200 of GET
+// /readyz on the client listener (the database answers). The last instance
+// idles before its resident memory is read from /proc.
+func benchStartup(ctx context.Context, path string, runs int, idle time.Duration) (startupResult, error) {
+	cfg, err := config.Load(path, os.Environ())
+	if err != nil {
+		return startupResult{}, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return startupResult{}, err
+	}
+	readyURL := "http://" + cfg.Listen.Client + "/readyz"
+	client := &http.Client{Timeout: time.Second}
+	res := startupResult{idle: idle}
+	for run := range max(runs, 1) {
+		serve := exec.CommandContext(ctx, self, "serve", "--config", path)
+		serve.Stdout, serve.Stderr = io.Discard, io.Discard
+		start := time.Now()
+		if err := serve.Start(); err != nil {
+			return res, err
+		}
+		stop := func() {
+			_ = serve.Process.Signal(syscall.SIGTERM)
+			_ = serve.Wait()
+		}
+		for {
+			resp, err := client.Get(readyURL)
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					break
+				}
+			}
+			if time.Since(start) > 30*time.Second {
+				stop()
+				return res, fmt.Errorf("seeker serve --config %s was not ready within 30 s (last: %v)", path, err)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		res.ready = append(res.ready, time.Since(start))
+		if run == max(runs, 1)-1 {
+			select {
+			case <-time.After(idle):
+			case <-ctx.Done():
+			}
+			res.rss, res.peakRSS = residentMemory(serve.Process.Pid)
+		}
+		stop()
+	}
+	return res, nil
+}
+
+// residentMemory reads VmRSS and VmHWM of a process from /proc (Linux); it
+// returns zeros where that is not available.
+func residentMemory(pid int) (rss, peak int64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || (name != "VmRSS" && name != "VmHWM") {
+			continue
+		}
+		var kb int64
+		fmt.Sscanf(strings.TrimSpace(value), "%d kB", &kb)
+		if name == "VmRSS" {
+			rss = kb << 10
+		} else {
+			peak = kb << 10
+		}
+	}
+	return rss, peak
 }
