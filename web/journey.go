@@ -125,6 +125,9 @@ func refFrom(get func(string) string) (itemRef, error) {
 	return r, nil
 }
 
+// orderRef is the order of select, init and confirm: the provider, the
+// item and, once chosen, the fulfilment (a mentoring slot, a job's work
+// mode), named on the item too as ONEST's confirm asks.
 func orderRef(r itemRef) *beckn.Order {
 	o := &beckn.Order{Items: []beckn.Item{{ID: r.ItemID}}}
 	if r.ProviderID != "" {
@@ -132,8 +135,46 @@ func orderRef(r itemRef) *beckn.Order {
 	}
 	if r.FulfillmentID != "" {
 		o.Fulfillments = []beckn.Fulfillment{{ID: r.FulfillmentID}}
+		o.Items[0].FulfillmentIDs = []string{r.FulfillmentID}
 	}
 	return o
+}
+
+// selectedFulfillment is the fulfilment the provider's on_select offers
+// for the item (its first), for a learner who chose none: ONEST's work and
+// scholarship init name one.
+func (s *Server) selectedFulfillment(ctx context.Context, d *engine.Dispatch) string {
+	if d == nil {
+		return ""
+	}
+	msgs, err := s.cfg.Store.Messages(ctx, store.MessageFilter{TransactionID: d.Context.TransactionID, Direction: store.Inbound, AfterSeq: d.Seq - 1})
+	if err != nil {
+		return ""
+	}
+	for _, m := range msgs {
+		if m.RequestSeq != d.Seq || m.AckStatus != "ACK" {
+			continue
+		}
+		env, err := beckn.Decode(m.Raw)
+		if err != nil || env.Error != nil {
+			continue
+		}
+		var om beckn.OrderMessage
+		if env.DecodeMessage(&om) != nil || om.Order == nil {
+			continue
+		}
+		for _, it := range om.Order.Items {
+			if len(it.FulfillmentIDs) > 0 {
+				return it.FulfillmentIDs[0]
+			}
+		}
+		for _, f := range om.Order.AllFulfillments() {
+			if f.ID != "" {
+				return f.ID
+			}
+		}
+	}
+	return ""
 }
 
 // itemView is the detail page.
@@ -410,8 +451,17 @@ func (s *Server) apply(rq *request) (result, error) {
 		return result{}, err
 	}
 	bctx := beckn.Context{Domain: a.Domain, BppID: a.BppID, TransactionID: a.Txn}
-	if _, err := s.send(ctx, rq.user.Owner(), beckn.ActionSelect, bctx, beckn.OrderMessage{Order: orderRef(ref)}); err != nil {
+	d, err := s.send(ctx, rq.user.Owner(), beckn.ActionSelect, bctx, beckn.OrderMessage{Order: orderRef(ref)})
+	if err != nil {
 		return s.afterSend(rq, a, err)
+	}
+	if ref.FulfillmentID == "" {
+		if ref.FulfillmentID = s.selectedFulfillment(ctx, d); ref.FulfillmentID != "" {
+			a.Fulfillment = ref.FulfillmentID
+			if err := s.saveApp(ctx, a); err != nil {
+				return result{}, err
+			}
+		}
 	}
 	o := orderRef(ref)
 	if c := customerOf(rq.user, s.cfg.Now()); c != nil {
