@@ -15,8 +15,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"strconv"
 	"sync"
 	"time"
 
@@ -101,7 +99,8 @@ type Config struct {
 	// by default they are accepted and marked late.
 	NackLate bool
 
-	// InstanceID names this process in outbox leases (default host:pid).
+	// InstanceID names this process in outbox leases (default
+	// store.NewLeaseOwner: host, pid and a random tag).
 	InstanceID string
 
 	// Observer, when set, is told of every API call sent or received
@@ -195,8 +194,9 @@ func New(cfg Config) (*Engine, error) {
 		cfg.OutboundMode = ModeStrict
 	}
 	if cfg.InstanceID == "" {
-		host, _ := os.Hostname()
-		cfg.InstanceID = host + ":" + strconv.Itoa(os.Getpid())
+		// Unique per process, not host:pid: instances in one process (tests)
+		// or a restarted container (pid 1 again) must not share claims.
+		cfg.InstanceID = store.NewLeaseOwner()
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
