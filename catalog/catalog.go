@@ -180,9 +180,10 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	terms := queryTerms(q.Text)
 	var matched []candidate
-	err := c.ix.candidates(ctx, terms, q.Kind, now, func(lean []byte, t rowTimes) error {
+	err := c.ix.candidates(ctx, matchFor(&q, terms), now, func(lean []byte, t rowTimes) error {
 		var cd candidate
-		if err := decodeLean(lean, &cd.o); err != nil {
+		title, meta, err := decodeLean(lean, &cd.o)
+		if err != nil {
 			return err
 		}
 		cd.o.FetchedAt, cd.o.FirstSeen, cd.o.Expires = t.fetched, t.firstSeen, t.expires
@@ -190,7 +191,7 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 			return nil
 		}
 		if len(terms) > 0 {
-			cd.score = relevance(&cd.o, terms)
+			cd.score = relevance(title, meta, terms)
 		}
 		matched = append(matched, cd)
 		return nil
@@ -263,31 +264,55 @@ func fromDoc(d docRow) (Opportunity, bool, error) {
 		return o, false, fmt.Errorf("catalog: reading a cached opportunity: %w", err)
 	}
 	o.FetchedAt, o.FirstSeen, o.Expires = d.times.fetched, d.times.firstSeen, d.times.expires
+	if len(d.raw) > 0 {
+		o.Raw = d.raw
+	}
 	return o, true, nil
 }
 
 // relevance scores a text match: a term found in the title counts 3, in
 // the provider, creator, mentor, skills, topics or categories 2, elsewhere
-// (the descriptions, where the database found it) 1.
-func relevance(o *Opportunity, terms []string) int {
-	title := tokens(o.Title)
-	var meta []string
-	for _, s := range append(append(append([]string{o.ProviderName, o.Creator, o.Mentor}, o.Skills...), o.Topics...), o.Categories...) {
-		meta = append(meta, tokens(s)...)
-	}
+// (the descriptions, where the database found it) 1. title and meta are
+// the folded tokens the lean record keeps (relevanceTokens).
+func relevance(title, meta string, terms []string) int {
 	score := 0
 	for _, t := range terms {
-		prefix := func(d string) bool { return strings.HasPrefix(d, t) }
 		switch {
-		case slices.ContainsFunc(title, prefix):
+		case hasTokenPrefix(title, t):
 			score += 3
-		case slices.ContainsFunc(meta, prefix):
+		case hasTokenPrefix(meta, t):
 			score += 2
 		default:
 			score++
 		}
 	}
 	return score
+}
+
+// hasTokenPrefix reports whether a token of the space-separated list starts
+// with prefix.
+func hasTokenPrefix(list, prefix string) bool {
+	for i := 0; i+len(prefix) <= len(list); {
+		if (i == 0 || list[i-1] == ' ') && strings.HasPrefix(list[i:], prefix) {
+			return true
+		}
+		j := strings.IndexByte(list[i:], ' ')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+	}
+	return false
+}
+
+// relevanceTokens are the folded title and metadata tokens relevance reads,
+// computed once at ingestion.
+func relevanceTokens(o *Opportunity) (title, meta string) {
+	var m []string
+	for _, s := range append(append(append([]string{o.ProviderName, o.Creator, o.Mentor}, o.Skills...), o.Topics...), o.Categories...) {
+		m = append(m, tokens(s)...)
+	}
+	return strings.Join(tokens(o.Title), " "), strings.Join(m, " ")
 }
 
 // orderFor returns the comparison of an order; ties fall back to the

@@ -23,8 +23,13 @@ type oppWire struct {
 
 // MarshalJSON writes Duration as an ISO 8601 duration and Age as
 // age_seconds.
-func (o Opportunity) MarshalJSON() ([]byte, error) {
-	w := oppWire{oppJSON: (*oppJSON)(&o)}
+func (o Opportunity) MarshalJSON() ([]byte, error) { return json.Marshal(o.wire()) }
+
+// wire is the shape MarshalJSON writes. The index marshals it directly:
+// encoding/json re-scans and compacts whatever a MarshalJSON method
+// returns, which doubled the cost of storing a catalog.
+func (o *Opportunity) wire() oppWire {
+	w := oppWire{oppJSON: (*oppJSON)(o)}
 	if o.Duration > 0 {
 		w.Duration = beckn.FormatDuration(o.Duration)
 	}
@@ -32,7 +37,7 @@ func (o Opportunity) MarshalJSON() ([]byte, error) {
 		s := int64(o.Age / time.Second)
 		w.AgeSeconds = &s
 	}
-	return json.Marshal(w)
+	return w
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -103,7 +108,8 @@ func (e *leanEnc) money(m *Money) {
 const leanVersion = 1
 
 // encodeLean writes the lean record of o (without the times the index keeps
-// in columns: fetched, first seen, expires).
+// in columns: fetched, first seen, expires), ending with the folded tokens
+// relevance reads.
 func encodeLean(o *Opportunity) []byte {
 	e := leanEnc{b: make([]byte, 0, 512)}
 	e.b = append(e.b, leanVersion)
@@ -131,6 +137,9 @@ func encodeLean(o *Opportunity) []byte {
 		e.str(k)
 		e.strs(v)
 	}
+	title, meta := relevanceTokens(o)
+	e.str(title)
+	e.str(meta)
 	return e.b
 }
 
@@ -215,10 +224,10 @@ func (d *leanDec) money() *Money {
 	return &Money{Currency: d.str(), Value: d.str(), Min: d.str(), Max: d.str(), Text: d.str()}
 }
 
-// decodeLean reads a lean record into o.
-func decodeLean(b []byte, o *Opportunity) error {
+// decodeLean reads a lean record into o and returns its relevance tokens.
+func decodeLean(b []byte, o *Opportunity) (title, meta string, err error) {
 	if len(b) == 0 || b[0] != leanVersion {
-		return errLean
+		return "", "", errLean
 	}
 	d := leanDec{b: b[1:]}
 	for _, p := range []*string{&o.ID, &o.Kind, &o.Domain, &o.BppID, &o.BppURI, &o.ProviderID, &o.ProviderName, &o.ItemID,
@@ -242,7 +251,7 @@ func decodeLean(b []byte, o *Opportunity) error {
 	}
 	if n := d.uvarint(); n > 0 && d.err == nil {
 		if n > uint64(len(d.b)) {
-			return errLean
+			return "", "", errLean
 		}
 		o.Tags = make(map[string][]string, n)
 		for range n {
@@ -250,5 +259,6 @@ func decodeLean(b []byte, o *Opportunity) error {
 			o.Tags[k] = d.strs()
 		}
 	}
-	return d.err
+	title, meta = d.str(), d.str()
+	return title, meta, d.err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,9 +22,8 @@ type index interface {
 	// unchanged ones (same hash) only have their times refreshed.
 	upsert(ctx context.Context, rows []row) error
 	// candidates calls fn with the lean record and times of every
-	// opportunity not expired at now, of kind (all when ""), whose text
-	// contains every term as a token prefix (all when no terms).
-	candidates(ctx context.Context, terms []string, kind string, now time.Time, fn func(lean []byte, t rowTimes) error) error
+	// opportunity not expired at now that satisfies m.
+	candidates(ctx context.Context, m match, now time.Time, fn func(lean []byte, t rowTimes) error) error
 	// docs returns the full documents of ids (missing ids are absent).
 	docs(ctx context.Context, ids []string) (map[string]docRow, error)
 	// expireMissing ends, at now, the life of every opportunity of bpp
@@ -41,8 +41,9 @@ type row struct {
 	times                   rowTimes
 	harvestSeq              int64 // the broad search that last returned it (0: none)
 	hash                    string
-	lean, doc               []byte
-	text                    string
+	lean, doc, raw          []byte // raw: the provider and item as received, kept beside the document
+	text                    string // folded tokens of the searchable text
+	facets                  string // filter tokens (filterToken) of every listed value
 }
 
 // rowTimes are kept in columns (not in the documents), so that refreshing
@@ -52,24 +53,26 @@ type rowTimes struct {
 }
 
 type docRow struct {
-	doc   []byte
-	times rowTimes
+	doc, raw []byte
+	times    rowTimes
 }
 
 // makeRow prepares o for storage. expires must be set.
 func makeRow(o *Opportunity, harvestSeq int64) (row, error) {
 	c := *o
-	c.FetchedAt, c.FirstSeen, c.Expires, c.Source, c.Age = time.Time{}, time.Time{}, time.Time{}, "", 0
-	doc, err := json.Marshal(c)
+	c.FetchedAt, c.FirstSeen, c.Expires, c.Source, c.Age, c.Raw = time.Time{}, time.Time{}, time.Time{}, "", 0, nil
+	doc, err := json.Marshal(c.wire())
 	if err != nil {
 		return row{}, fmt.Errorf("catalog: encoding opportunity %s: %w", o.ID, err)
 	}
-	sum := sha256.Sum256(doc)
+	h := sha256.New()
+	h.Write(doc)
+	h.Write(o.Raw)
 	return row{
 		id: o.ID, kind: o.Kind, bpp: o.BppID, provider: o.ProviderID,
 		times:      rowTimes{fetched: o.FetchedAt, firstSeen: o.FetchedAt, expires: o.Expires},
-		harvestSeq: harvestSeq, hash: hex.EncodeToString(sum[:16]),
-		lean: encodeLean(&c), doc: doc, text: searchText(o),
+		harvestSeq: harvestSeq, hash: hex.EncodeToString(h.Sum(nil)[:16]),
+		lean: encodeLean(&c), doc: doc, raw: o.Raw, text: searchText(o), facets: filterTokens(o),
 	}, nil
 }
 
@@ -88,30 +91,122 @@ func fromMS(n int64) time.Time {
 	return time.UnixMilli(n).UTC()
 }
 
-// ftsQuery writes the terms as an FTS5 query: each a quoted prefix
-// ("pyth"*), all required. Terms are folded tokens (letters, digits and
-// marks only), so quoting cannot be broken out of; quotes are doubled all
-// the same.
-func ftsQuery(terms []string) string {
-	var b strings.Builder
-	for i, t := range terms {
-		if i > 0 {
-			b.WriteString(" AND ")
-		}
-		b.WriteString(`"` + strings.ReplaceAll(t, `"`, `""`) + `"*`)
-	}
-	return b.String()
+// match is what the database selects: every text term as a word prefix,
+// and for each filter one of its exact filter tokens. Filters on listed
+// values (kind, language, city, provider, ...) are pushed down this way so
+// that the database returns only the rows they allow: a selective filter
+// then costs an index lookup instead of reading every row the text
+// matched. Go still applies every filter afterwards (Query.matchFilters),
+// so the tokens only need to select a superset.
+type match struct {
+	terms []string
+	anyOf [][]string
 }
 
-// tsQuery writes the terms as a PostgreSQL tsquery literal: 'pyth':* & ...
-// Lexemes are quoted, so the text parser never re-splits them.
-func tsQuery(terms []string) string {
-	var b strings.Builder
-	for i, t := range terms {
-		if i > 0 {
-			b.WriteString(" & ")
-		}
-		b.WriteString("'" + strings.ReplaceAll(strings.ReplaceAll(t, `\`, `\\`), "'", "''") + "':*")
+func (m match) empty() bool { return len(m.terms) == 0 && len(m.anyOf) == 0 }
+
+// filterToken is the token that stands for "name has value" in the facets
+// column: letters and digits only, so both databases keep it whole, and in
+// a column of its own, so free text never matches it.
+func filterToken(name, value string) string {
+	t := tokens(value)
+	if len(t) == 0 {
+		return ""
 	}
-	return b.String()
+	return "0" + strings.ReplaceAll(name, "_", "") + "0" + strings.Join(t, "0")
+}
+
+// filterTokens are the filter tokens of every listed value of o.
+func filterTokens(o *Opportunity) string {
+	var out []string
+	seen := map[string]bool{}
+	for name, f := range listFields {
+		for _, v := range f(o) {
+			if t := filterToken(name, v); t != "" && !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
+}
+
+// matchFor is the database part of q: its text terms and the filters on
+// listed values.
+func matchFor(q *Query, terms []string) match {
+	m := match{terms: terms}
+	if q.Kind != "" {
+		m.anyOf = append(m.anyOf, []string{filterToken("kind", q.Kind)})
+	}
+	names := make([]string, 0, len(q.Filters))
+	for name := range q.Filters {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if _, ok := listFields[name]; !ok || len(q.Filters[name]) == 0 {
+			continue
+		}
+		var alts []string
+		for _, v := range q.Filters[name] {
+			vals := []string{v}
+			if name == "language" {
+				vals = append(vals, normLanguage(v))
+			}
+			for _, x := range vals {
+				if t := filterToken(name, x); t != "" && !slices.Contains(alts, t) {
+					alts = append(alts, t)
+				}
+			}
+		}
+		if len(alts) == 0 {
+			// Values without a letter or digit can match nothing a
+			// filter token would stand for; Go decides.
+			continue
+		}
+		m.anyOf = append(m.anyOf, alts)
+	}
+	return m
+}
+
+// ftsQuery writes m as an FTS5 query: each term a quoted prefix in the text
+// column ("pyth"*), each filter a group of alternatives in the facets
+// column. Terms and tokens are letters, digits and marks only, so quoting
+// cannot be broken out of; quotes are doubled all the same.
+func ftsQuery(m match) string {
+	q := func(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
+	var parts []string
+	for _, t := range m.terms {
+		parts = append(parts, "text : "+q(t)+"*")
+	}
+	for _, alts := range m.anyOf {
+		var qs []string
+		for _, a := range alts {
+			qs = append(qs, q(a))
+		}
+		parts = append(parts, "facets : ("+strings.Join(qs, " OR ")+")")
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// tsQueries writes m as PostgreSQL tsquery literals, one for the text
+// vector ('pyth':* & ...) and one for the facets vector, "" when empty.
+// Lexemes are quoted, so the text parser never re-splits them.
+func tsQueries(m match) (text, facets string) {
+	q := func(t string) string {
+		return "'" + strings.ReplaceAll(strings.ReplaceAll(t, `\`, `\\`), "'", "''") + "'"
+	}
+	var tp, fp []string
+	for _, t := range m.terms {
+		tp = append(tp, q(t)+":*")
+	}
+	for _, alts := range m.anyOf {
+		var qs []string
+		for _, a := range alts {
+			qs = append(qs, q(a))
+		}
+		fp = append(fp, "("+strings.Join(qs, " | ")+")")
+	}
+	return strings.Join(tp, " & "), strings.Join(fp, " & ")
 }

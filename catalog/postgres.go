@@ -33,13 +33,17 @@ var pgMigrations = []string{
 		hash        text NOT NULL,
 		lean        bytea NOT NULL,
 		doc         bytea NOT NULL,
+		raw         bytea,
 		text        text NOT NULL,
-		tsv         tsvector NOT NULL
+		facets      text NOT NULL,
+		tsv         tsvector NOT NULL,
+		fsv         tsvector NOT NULL
 	);
 	CREATE INDEX catalog_items_bpp ON catalog_items (bpp_id, harvest_seq);
 	CREATE INDEX catalog_items_expires ON catalog_items (expires);
 	CREATE INDEX catalog_items_kind ON catalog_items (kind, expires);
-	CREATE INDEX catalog_items_tsv ON catalog_items USING gin (tsv);`,
+	CREATE INDEX catalog_items_tsv ON catalog_items USING gin (tsv);
+	CREATE INDEX catalog_items_fsv ON catalog_items USING gin (fsv);`,
 }
 
 func newPostgresIndex(ctx context.Context, pool *pgxpool.Pool) (*pgIndex, error) {
@@ -82,14 +86,17 @@ func newPostgresIndex(ctx context.Context, pool *pgxpool.Pool) (*pgIndex, error)
 // offered is left alone (the indexer may replay an older callback after a
 // harvest stored a newer one). The tsvector is rebuilt only when the text
 // changed.
-const pgUpsert = `INSERT INTO catalog_items AS c (id, kind, bpp_id, provider_id, fetched_at, first_seen, expires, harvest_seq, hash, lean, doc, text, tsv)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, array_to_tsvector(string_to_array($12, ' ')))
+const pgUpsert = `INSERT INTO catalog_items AS c (id, kind, bpp_id, provider_id, fetched_at, first_seen, expires, harvest_seq, hash, lean, doc, raw, text, facets, tsv, fsv)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+		array_to_tsvector(string_to_array($13, ' ')), array_to_tsvector(string_to_array($14, ' ')))
 	ON CONFLICT (id) DO UPDATE SET
 		kind = EXCLUDED.kind, provider_id = EXCLUDED.provider_id,
 		fetched_at = EXCLUDED.fetched_at, expires = EXCLUDED.expires,
 		harvest_seq = GREATEST(c.harvest_seq, EXCLUDED.harvest_seq),
-		hash = EXCLUDED.hash, lean = EXCLUDED.lean, doc = EXCLUDED.doc, text = EXCLUDED.text,
-		tsv = CASE WHEN c.text = EXCLUDED.text THEN c.tsv ELSE EXCLUDED.tsv END
+		hash = EXCLUDED.hash, lean = EXCLUDED.lean, doc = EXCLUDED.doc, raw = EXCLUDED.raw, text = EXCLUDED.text,
+		facets = EXCLUDED.facets,
+		tsv = CASE WHEN c.text = EXCLUDED.text THEN c.tsv ELSE EXCLUDED.tsv END,
+		fsv = CASE WHEN c.facets = EXCLUDED.facets THEN c.fsv ELSE EXCLUDED.fsv END
 	WHERE c.fetched_at <= EXCLUDED.fetched_at`
 
 func (ix *pgIndex) upsert(ctx context.Context, rows []row) error {
@@ -98,22 +105,23 @@ func (ix *pgIndex) upsert(ctx context.Context, rows []row) error {
 		for i := range rows {
 			r := &rows[i]
 			b.Queue(pgUpsert, r.id, r.kind, r.bpp, r.provider, ms(r.times.fetched), ms(r.times.firstSeen), ms(r.times.expires),
-				r.harvestSeq, r.hash, r.lean, r.doc, r.text)
+				r.harvestSeq, r.hash, r.lean, r.doc, r.raw, r.text, r.facets)
 		}
 		return tx.SendBatch(ctx, b).Close()
 	})
 }
 
-func (ix *pgIndex) candidates(ctx context.Context, terms []string, kind string, now time.Time, fn func([]byte, rowTimes) error) error {
+func (ix *pgIndex) candidates(ctx context.Context, m match, now time.Time, fn func([]byte, rowTimes) error) error {
 	q := `SELECT lean, fetched_at, first_seen, expires FROM catalog_items WHERE expires > $1`
 	args := []any{ms(now)}
-	if kind != "" {
-		args = append(args, kind)
-		q += fmt.Sprintf(` AND kind = $%d`, len(args))
-	}
-	if len(terms) > 0 {
-		args = append(args, tsQuery(terms))
+	text, facets := tsQueries(m)
+	if text != "" {
+		args = append(args, text)
 		q += fmt.Sprintf(` AND tsv @@ $%d::tsquery`, len(args))
+	}
+	if facets != "" {
+		args = append(args, facets)
+		q += fmt.Sprintf(` AND fsv @@ $%d::tsquery`, len(args))
 	}
 	rs, err := ix.pool.Query(ctx, q, args...)
 	if err != nil {
@@ -138,19 +146,19 @@ func (ix *pgIndex) docs(ctx context.Context, ids []string) (map[string]docRow, e
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rs, err := ix.pool.Query(ctx, `SELECT id, doc, fetched_at, first_seen, expires FROM catalog_items WHERE id = ANY($1)`, ids)
+	rs, err := ix.pool.Query(ctx, `SELECT id, doc, raw, fetched_at, first_seen, expires FROM catalog_items WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: reading opportunities: %w", err)
 	}
 	defer rs.Close()
 	for rs.Next() {
 		var id string
-		var doc []byte
+		var doc, raw []byte
 		var f, fs, e int64
-		if err := rs.Scan(&id, &doc, &f, &fs, &e); err != nil {
+		if err := rs.Scan(&id, &doc, &raw, &f, &fs, &e); err != nil {
 			return nil, err
 		}
-		out[id] = docRow{doc: doc, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
+		out[id] = docRow{doc: doc, raw: raw, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
 	}
 	return out, rs.Err()
 }

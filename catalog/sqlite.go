@@ -27,25 +27,33 @@ type sqliteIndex struct {
 	db *sql.DB
 }
 
+// The lean records and times live in a table of their own, apart from the
+// documents: a search reads one lean record per candidate, and with the
+// documents (several KB each) in the same rows every candidate cost a page
+// read of its own; compact rows share pages and stay in the cache.
 var sqliteMigrations = []string{
 	`CREATE TABLE catalog_items (
 		id          TEXT PRIMARY KEY,
 		kind        TEXT NOT NULL,
 		bpp_id      TEXT NOT NULL,
 		provider_id TEXT NOT NULL,
-		fetched_at  INTEGER NOT NULL,
-		first_seen  INTEGER NOT NULL,
-		expires     INTEGER NOT NULL,
 		harvest_seq INTEGER NOT NULL DEFAULT 0,
 		hash        TEXT NOT NULL,
-		lean        BLOB NOT NULL,
 		doc         BLOB NOT NULL,
-		text        TEXT NOT NULL
+		raw         BLOB,
+		text        TEXT NOT NULL,
+		facets      TEXT NOT NULL
 	);
 	CREATE INDEX catalog_items_bpp ON catalog_items (bpp_id, harvest_seq);
-	CREATE INDEX catalog_items_expires ON catalog_items (expires);
-	CREATE INDEX catalog_items_kind ON catalog_items (kind, expires);
-	CREATE VIRTUAL TABLE catalog_fts USING fts5 (text, content='catalog_items', content_rowid='rowid',
+	CREATE TABLE catalog_lean (
+		rowid      INTEGER PRIMARY KEY,
+		fetched_at INTEGER NOT NULL,
+		first_seen INTEGER NOT NULL,
+		expires    INTEGER NOT NULL,
+		lean       BLOB NOT NULL
+	);
+	CREATE INDEX catalog_lean_expires ON catalog_lean (expires);
+	CREATE VIRTUAL TABLE catalog_fts USING fts5 (text, facets, content='catalog_items', content_rowid='rowid',
 		tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'");`,
 }
 
@@ -89,47 +97,43 @@ func (ix *sqliteIndex) upsert(ctx context.Context, rows []row) error {
 				s.Close()
 			}
 		}()
-		stmt := func(q string) (*sql.Stmt, error) {
-			if s, ok := stmts[q]; ok {
-				return s, nil
+		exec := func(q string, args ...any) (sql.Result, error) {
+			st, ok := stmts[q]
+			if !ok {
+				var err error
+				if st, err = conn.PrepareContext(ctx, q); err != nil {
+					return nil, err
+				}
+				stmts[q] = st
 			}
-			s, err := conn.PrepareContext(ctx, q)
-			if err != nil {
-				return nil, err
-			}
-			stmts[q] = s
-			return s, nil
+			return st.ExecContext(ctx, args...)
 		}
+		sel, err := conn.PrepareContext(ctx, `SELECT i.rowid, i.hash, i.text, i.facets, l.fetched_at
+			FROM catalog_items i JOIN catalog_lean l ON l.rowid = i.rowid WHERE i.id = ?`)
+		if err != nil {
+			return err
+		}
+		defer sel.Close()
 		for i := range rows {
 			r := &rows[i]
-			sel, err := stmt(`SELECT rowid, hash, text, fetched_at FROM catalog_items WHERE id = ?`)
-			if err != nil {
-				return err
-			}
-			var rowid int64
-			var hash, text string
-			var fetched int64
-			err = sel.QueryRowContext(ctx, r.id).Scan(&rowid, &hash, &text, &fetched)
+			var rowid, fetched int64
+			var hash, text, facets string
+			err = sel.QueryRowContext(ctx, r.id).Scan(&rowid, &hash, &text, &facets, &fetched)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
-				ins, err := stmt(`INSERT INTO catalog_items (id, kind, bpp_id, provider_id, fetched_at, first_seen, expires, harvest_seq, hash, lean, doc, text)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-				if err != nil {
-					return err
-				}
-				res, err := ins.ExecContext(ctx, r.id, r.kind, r.bpp, r.provider, ms(r.times.fetched), ms(r.times.firstSeen),
-					ms(r.times.expires), r.harvestSeq, r.hash, r.lean, r.doc, r.text)
+				res, err := exec(`INSERT INTO catalog_items (id, kind, bpp_id, provider_id, harvest_seq, hash, doc, raw, text, facets)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.id, r.kind, r.bpp, r.provider, r.harvestSeq, r.hash, r.doc, r.raw, r.text, r.facets)
 				if err != nil {
 					return err
 				}
 				if rowid, err = res.LastInsertId(); err != nil {
 					return err
 				}
-				fts, err := stmt(`INSERT INTO catalog_fts (rowid, text) VALUES (?, ?)`)
-				if err != nil {
+				if _, err := exec(`INSERT INTO catalog_lean (rowid, fetched_at, first_seen, expires, lean) VALUES (?, ?, ?, ?, ?)`,
+					rowid, ms(r.times.fetched), ms(r.times.firstSeen), ms(r.times.expires), r.lean); err != nil {
 					return err
 				}
-				if _, err := fts.ExecContext(ctx, rowid, r.text); err != nil {
+				if _, err := exec(`INSERT INTO catalog_fts (rowid, text, facets) VALUES (?, ?, ?)`, rowid, r.text, r.facets); err != nil {
 					return err
 				}
 			case err != nil:
@@ -138,36 +142,32 @@ func (ix *sqliteIndex) upsert(ctx context.Context, rows []row) error {
 				// A newer answer is stored already (the indexer may
 				// replay an older callback after a harvest).
 			case hash == r.hash:
-				touch, err := stmt(`UPDATE catalog_items SET fetched_at = ?, expires = ?, harvest_seq = max(harvest_seq, ?) WHERE rowid = ?`)
-				if err != nil {
+				if _, err := exec(`UPDATE catalog_lean SET fetched_at = ?, expires = ? WHERE rowid = ?`,
+					ms(r.times.fetched), ms(r.times.expires), rowid); err != nil {
 					return err
 				}
-				if _, err := touch.ExecContext(ctx, ms(r.times.fetched), ms(r.times.expires), r.harvestSeq, rowid); err != nil {
-					return err
+				if r.harvestSeq > 0 {
+					if _, err := exec(`UPDATE catalog_items SET harvest_seq = ? WHERE rowid = ? AND harvest_seq < ?`,
+						r.harvestSeq, rowid, r.harvestSeq); err != nil {
+						return err
+					}
 				}
 			default:
-				upd, err := stmt(`UPDATE catalog_items SET kind = ?, provider_id = ?, fetched_at = ?, expires = ?, harvest_seq = max(harvest_seq, ?),
-					hash = ?, lean = ?, doc = ?, text = ? WHERE rowid = ?`)
-				if err != nil {
+				if _, err := exec(`UPDATE catalog_items SET kind = ?, provider_id = ?, harvest_seq = max(harvest_seq, ?),
+					hash = ?, doc = ?, raw = ?, text = ?, facets = ? WHERE rowid = ?`,
+					r.kind, r.provider, r.harvestSeq, r.hash, r.doc, r.raw, r.text, r.facets, rowid); err != nil {
 					return err
 				}
-				if _, err := upd.ExecContext(ctx, r.kind, r.provider, ms(r.times.fetched), ms(r.times.expires), r.harvestSeq,
-					r.hash, r.lean, r.doc, r.text, rowid); err != nil {
+				if _, err := exec(`UPDATE catalog_lean SET fetched_at = ?, expires = ?, lean = ? WHERE rowid = ?`,
+					ms(r.times.fetched), ms(r.times.expires), r.lean, rowid); err != nil {
 					return err
 				}
-				if text != r.text {
-					del, err := stmt(`INSERT INTO catalog_fts (catalog_fts, rowid, text) VALUES ('delete', ?, ?)`)
-					if err != nil {
+				if text != r.text || facets != r.facets {
+					if _, err := exec(`INSERT INTO catalog_fts (catalog_fts, rowid, text, facets) VALUES ('delete', ?, ?, ?)`,
+						rowid, text, facets); err != nil {
 						return err
 					}
-					if _, err := del.ExecContext(ctx, rowid, text); err != nil {
-						return err
-					}
-					fts, err := stmt(`INSERT INTO catalog_fts (rowid, text) VALUES (?, ?)`)
-					if err != nil {
-						return err
-					}
-					if _, err := fts.ExecContext(ctx, rowid, r.text); err != nil {
+					if _, err := exec(`INSERT INTO catalog_fts (rowid, text, facets) VALUES (?, ?, ?)`, rowid, r.text, r.facets); err != nil {
 						return err
 					}
 				}
@@ -177,24 +177,16 @@ func (ix *sqliteIndex) upsert(ctx context.Context, rows []row) error {
 	})
 }
 
-func (ix *sqliteIndex) candidates(ctx context.Context, terms []string, kind string, now time.Time, fn func([]byte, rowTimes) error) error {
-	var q string
-	var args []any
-	if len(terms) > 0 {
-		q = `SELECT i.lean, i.fetched_at, i.first_seen, i.expires FROM catalog_fts f JOIN catalog_items i ON i.rowid = f.rowid
-			WHERE catalog_fts MATCH ? AND i.expires > ?`
-		args = []any{ftsQuery(terms), ms(now)}
-		if kind != "" {
-			q += ` AND i.kind = ?`
-			args = append(args, kind)
-		}
-	} else {
-		q = `SELECT lean, fetched_at, first_seen, expires FROM catalog_items WHERE expires > ?`
-		args = []any{ms(now)}
-		if kind != "" {
-			q += ` AND kind = ?`
-			args = append(args, kind)
-		}
+func (ix *sqliteIndex) candidates(ctx context.Context, m match, now time.Time, fn func([]byte, rowTimes) error) error {
+	q := `SELECT lean, fetched_at, first_seen, expires FROM catalog_lean WHERE expires > ?`
+	args := []any{ms(now)}
+	if !m.empty() {
+		// CROSS JOIN makes the index match the outer loop: left to itself
+		// the planner may walk the rows and probe the full-text index
+		// once per row, which took seconds over 100,000 rows.
+		q = `SELECT l.lean, l.fetched_at, l.first_seen, l.expires FROM catalog_fts f CROSS JOIN catalog_lean l ON l.rowid = f.rowid
+			WHERE catalog_fts MATCH ? AND l.expires > ?`
+		args = []any{ftsQuery(m), ms(now)}
 	}
 	rs, err := ix.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -223,20 +215,20 @@ func (ix *sqliteIndex) docs(ctx context.Context, ids []string) (map[string]docRo
 	for i, id := range ids {
 		args[i] = id
 	}
-	rs, err := ix.db.QueryContext(ctx, `SELECT id, doc, fetched_at, first_seen, expires FROM catalog_items WHERE id IN (?`+
-		strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	rs, err := ix.db.QueryContext(ctx, `SELECT i.id, i.doc, i.raw, l.fetched_at, l.first_seen, l.expires
+		FROM catalog_items i JOIN catalog_lean l ON l.rowid = i.rowid WHERE i.id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: reading opportunities: %w", err)
 	}
 	defer rs.Close()
 	for rs.Next() {
 		var id string
-		var doc []byte
+		var doc, raw []byte
 		var f, fs, e int64
-		if err := rs.Scan(&id, &doc, &f, &fs, &e); err != nil {
+		if err := rs.Scan(&id, &doc, &raw, &f, &fs, &e); err != nil {
 			return nil, err
 		}
-		out[id] = docRow{doc: doc, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
+		out[id] = docRow{doc: doc, raw: raw, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
 	}
 	return out, rs.Err()
 }
@@ -245,8 +237,9 @@ func (ix *sqliteIndex) expireMissing(ctx context.Context, bpp string, harvestSeq
 	var n int64
 	err := ix.st.Write(ctx, func(ctx context.Context, conn *sql.Conn) error {
 		n = 0
-		res, err := conn.ExecContext(ctx, `UPDATE catalog_items SET expires = ? WHERE bpp_id = ? AND harvest_seq < ? AND expires > ?`,
-			ms(now), bpp, harvestSeq, ms(now))
+		res, err := conn.ExecContext(ctx, `UPDATE catalog_lean SET expires = ? WHERE expires > ?
+			AND rowid IN (SELECT rowid FROM catalog_items WHERE bpp_id = ? AND harvest_seq < ?)`,
+			ms(now), ms(now), bpp, harvestSeq)
 		if err != nil {
 			return err
 		}
@@ -260,11 +253,16 @@ func (ix *sqliteIndex) purge(ctx context.Context, before time.Time) (int, error)
 	var n int64
 	err := ix.st.Write(ctx, func(ctx context.Context, conn *sql.Conn) error {
 		n = 0
-		if _, err := conn.ExecContext(ctx, `INSERT INTO catalog_fts (catalog_fts, rowid, text)
-			SELECT 'delete', rowid, text FROM catalog_items WHERE expires < ?`, ms(before)); err != nil {
-			return err
+		for _, q := range []string{
+			`INSERT INTO catalog_fts (catalog_fts, rowid, text, facets)
+				SELECT 'delete', i.rowid, i.text, i.facets FROM catalog_items i JOIN catalog_lean l ON l.rowid = i.rowid WHERE l.expires < ?`,
+			`DELETE FROM catalog_items WHERE rowid IN (SELECT rowid FROM catalog_lean WHERE expires < ?)`,
+		} {
+			if _, err := conn.ExecContext(ctx, q, ms(before)); err != nil {
+				return err
+			}
 		}
-		res, err := conn.ExecContext(ctx, `DELETE FROM catalog_items WHERE expires < ?`, ms(before))
+		res, err := conn.ExecContext(ctx, `DELETE FROM catalog_lean WHERE expires < ?`, ms(before))
 		if err != nil {
 			return err
 		}
@@ -275,7 +273,8 @@ func (ix *sqliteIndex) purge(ctx context.Context, before time.Time) (int, error)
 }
 
 func (ix *sqliteIndex) count(ctx context.Context, now time.Time) (map[string]int, error) {
-	rs, err := ix.db.QueryContext(ctx, `SELECT kind, count(*) FROM catalog_items WHERE expires > ? GROUP BY kind`, ms(now))
+	rs, err := ix.db.QueryContext(ctx, `SELECT i.kind, count(*) FROM catalog_items i JOIN catalog_lean l ON l.rowid = i.rowid
+		WHERE l.expires > ? GROUP BY i.kind`, ms(now))
 	if err != nil {
 		return nil, err
 	}
