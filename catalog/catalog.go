@@ -65,6 +65,8 @@ type Catalog struct {
 	mu      sync.Mutex
 	cancel  context.CancelFunc
 	done    chan struct{}
+	started time.Time // when Start ran
+	retryAt time.Time // no periodic harvest before (after one nobody answered)
 	broadMu sync.Mutex
 	broad   map[int64]bool // request seq → was a broad search (indexer's memory)
 }

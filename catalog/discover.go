@@ -302,6 +302,7 @@ func (c *Catalog) harvestDomain(ctx context.Context, dom string) DomainHarvest {
 	}
 	opt := c.cfg.Collect
 	opt.Expected = c.cfg.Engine.Expected(ctx, d)
+	opt.Grace = max(opt.Grace, harvestGrace)
 	ok := map[string]bool{}
 	bad := map[string]bool{}
 	err = c.cfg.Engine.Collect(ctx, d, opt, func(m *store.Message) error {

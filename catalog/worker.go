@@ -25,6 +25,18 @@ const (
 	// leaseFor is how long a lease lasts; it is renewed every leaseFor/3,
 	// so a crashed holder's work moves to another instance within leaseFor.
 	leaseFor = 90 * time.Second
+	// firstHarvestDelay: on a database that was never harvested, the first
+	// harvest waits this long after Start, so that a new instance has
+	// subscribed to the network (its searches would be refused before)
+	// and short-lived processes (tests, one-off commands) send none.
+	firstHarvestDelay = 30 * time.Second
+	// harvestRetry: a harvest that no provider answered is tried again
+	// after this long instead of waiting a whole interval.
+	harvestRetry = time.Minute
+	// harvestGrace lets a provider's later pages arrive after its first:
+	// the items of a page that came too late would be expired as missing
+	// (and revived when the indexer caches that page).
+	harvestGrace = time.Second
 	// purgeAfter: expired items are kept this long (Get reports them gone
 	// at once) and then deleted.
 	purgeAfter = 7 * 24 * time.Hour
@@ -41,6 +53,7 @@ func (c *Catalog) Start(ctx context.Context) {
 	}
 	ctx, c.cancel = context.WithCancel(ctx)
 	c.done = make(chan struct{})
+	c.started = c.cfg.Now()
 	go func() {
 		defer close(c.done)
 		c.run(ctx)
@@ -217,9 +230,15 @@ func isBroadRequest(raw []byte) bool {
 // harvestDue reports whether the last harvest (any instance's) is older
 // than the interval.
 func (c *Catalog) harvestDue(ctx context.Context, now time.Time) (bool, error) {
+	c.mu.Lock()
+	started, retryAt := c.started, c.retryAt
+	c.mu.Unlock()
+	if now.Before(retryAt) {
+		return false, nil
+	}
 	v, err := c.cfg.Store.GetKV(ctx, lastHarvestKey)
 	if errors.Is(err, store.ErrNotFound) {
-		return true, nil
+		return now.Sub(started) >= firstHarvestDelay, nil
 	}
 	if err != nil {
 		return false, err
@@ -267,9 +286,17 @@ func (c *Catalog) harvestLeased(ctx context.Context) {
 		c.log.Warn("harvesting catalogs", "err", err)
 		return
 	}
+	answered := 0
 	for _, d := range rep.Domains {
+		answered += len(d.Answered)
 		c.log.Info("harvested", "domain", d.Domain, "answered", len(d.Answered), "cached", d.Cached, "expired", d.Expired,
 			"failed", len(d.Failed), "error", d.Error)
+	}
+	if answered == 0 {
+		c.mu.Lock()
+		c.retryAt = c.cfg.Now().Add(harvestRetry)
+		c.mu.Unlock()
+		return
 	}
 	if err := c.cfg.Store.PutKV(ctx, lastHarvestKey, []byte(c.cfg.Now().UTC().Format(time.RFC3339Nano)), time.Time{}); err != nil {
 		c.log.Warn("recording the harvest time", "err", err)
