@@ -91,10 +91,19 @@ func paragraphs(s string) []string {
 	return out
 }
 
-// plainText is paragraphs joined by one space: for a title or a one-line
-// summary.
+// plainText is a provider's one-line text (a title, a name, a label, a
+// tag value) exactly as sent, as text: whitespace runs collapsed, control
+// characters dropped, bounded. It is never parsed as HTML: a title that
+// says "<script>" shows "<script>" (html/template escapes it), which is
+// both safe and honest about what the provider sent.
 func plainText(s string) string {
-	return strings.Join(paragraphs(s), " ")
+	s = strings.Map(func(r rune) rune {
+		if r < 32 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029 || r == 0x202e || r == 0x202d {
+			return ' '
+		}
+		return r
+	}, truncate(s, 4*maxDescription))
+	return truncate(strings.Join(strings.Fields(s), " "), maxDescription)
 }
 
 func splitPlain(s string) []string {
