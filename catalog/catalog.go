@@ -234,7 +234,9 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 			ids = append(ids, matched[i].o.ID)
 		}
 	}
-	docs, err := c.ix.docs(ctx, ids)
+	// Result pages leave the raw provider and item out (several KB per
+	// offer); Get has them for the detail page.
+	docs, err := c.ix.docs(ctx, ids, false)
 	if err != nil {
 		return nil, err
 	}
@@ -415,7 +417,7 @@ func countFacets(names []string, matched []candidate) map[string][]Facet {
 
 // Get returns one cached opportunity with its raw provider and item.
 func (c *Catalog) Get(ctx context.Context, id string) (*Opportunity, error) {
-	docs, err := c.ix.docs(ctx, []string{id})
+	docs, err := c.ix.docs(ctx, []string{id}, true)
 	if err != nil {
 		return nil, err
 	}

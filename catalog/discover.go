@@ -163,7 +163,9 @@ func (c *Catalog) Discover(ctx context.Context, q Query, emit func(Update) error
 				var live []Opportunity
 				for i := range opps {
 					if q.Matches(&opps[i]) {
-						live = append(live, opps[i].withAge("live", now))
+						o := opps[i].withAge("live", now)
+						o.Raw = nil // as in cached results: Get has it
+						live = append(live, o)
 					}
 				}
 				if len(live) > 0 {

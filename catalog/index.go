@@ -24,8 +24,9 @@ type index interface {
 	// candidates calls fn with the lean record and times of every
 	// opportunity not expired at now that satisfies m.
 	candidates(ctx context.Context, m match, now time.Time, fn func(lean []byte, t rowTimes) error) error
-	// docs returns the full documents of ids (missing ids are absent).
-	docs(ctx context.Context, ids []string) (map[string]docRow, error)
+	// docs returns the full documents of ids (missing ids are absent),
+	// with the raw provider and item when withRaw.
+	docs(ctx context.Context, ids []string, withRaw bool) (map[string]docRow, error)
 	// expireMissing ends, at now, the life of every opportunity of bpp
 	// that the broad search harvestSeq did not return.
 	expireMissing(ctx context.Context, bpp string, harvestSeq int64, now time.Time) (int, error)

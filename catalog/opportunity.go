@@ -195,7 +195,8 @@ type Opportunity struct {
 	Age    time.Duration `json:"age,omitempty"`
 
 	// Raw is {"provider": ..., "item": ...} as received (provider without
-	// its items), for detail pages and for select.
+	// its items), for detail pages and for select. Get returns it; search
+	// results and live updates leave it out (several KB per offer).
 	Raw json.RawMessage `json:"raw,omitempty"`
 }
 

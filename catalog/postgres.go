@@ -141,12 +141,16 @@ func (ix *pgIndex) candidates(ctx context.Context, m match, now time.Time, fn fu
 	return rs.Err()
 }
 
-func (ix *pgIndex) docs(ctx context.Context, ids []string) (map[string]docRow, error) {
+func (ix *pgIndex) docs(ctx context.Context, ids []string, withRaw bool) (map[string]docRow, error) {
 	out := make(map[string]docRow, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rs, err := ix.pool.Query(ctx, `SELECT id, doc, raw, fetched_at, first_seen, expires FROM catalog_items WHERE id = ANY($1)`, ids)
+	raw := "raw"
+	if !withRaw {
+		raw = "NULL::bytea"
+	}
+	rs, err := ix.pool.Query(ctx, `SELECT id, doc, `+raw+`, fetched_at, first_seen, expires FROM catalog_items WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: reading opportunities: %w", err)
 	}

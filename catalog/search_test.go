@@ -105,7 +105,7 @@ func checkSearches(t *testing.T, c *Catalog, now time.Time) {
 	}
 	g := r.Groups[i]
 	for _, o := range g.Offers {
-		if o.Source != "cache" || o.Age != time.Hour || o.Raw == nil {
+		if o.Source != "cache" || o.Age != time.Hour || o.Raw != nil {
 			t.Errorf("offer %s: source %q age %v raw %d bytes", o.Title, o.Source, o.Age, len(o.Raw))
 		}
 	}
@@ -234,8 +234,8 @@ func TestExpiry(t *testing.T) {
 		t.Fatalf("after ingest: %d", count())
 	}
 	brief := opportunityID("b2", "p", "a")
-	if _, err := c.Get(ctx, brief); err != nil {
-		t.Fatal(err)
+	if o, err := c.Get(ctx, brief); err != nil || o.Raw == nil || o.Source != "cache" {
+		t.Fatalf("get: %+v %v, want the cached offer with its raw item", o, err)
 	}
 	now = now.Add(61 * time.Second)
 	if count() != 0 {

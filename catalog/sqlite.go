@@ -206,7 +206,7 @@ func (ix *sqliteIndex) candidates(ctx context.Context, m match, now time.Time, f
 	return rs.Err()
 }
 
-func (ix *sqliteIndex) docs(ctx context.Context, ids []string) (map[string]docRow, error) {
+func (ix *sqliteIndex) docs(ctx context.Context, ids []string, withRaw bool) (map[string]docRow, error) {
 	out := make(map[string]docRow, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -215,7 +215,11 @@ func (ix *sqliteIndex) docs(ctx context.Context, ids []string) (map[string]docRo
 	for i, id := range ids {
 		args[i] = id
 	}
-	rs, err := ix.db.QueryContext(ctx, `SELECT i.id, i.doc, i.raw, l.fetched_at, l.first_seen, l.expires
+	raw := "i.raw"
+	if !withRaw {
+		raw = "NULL"
+	}
+	rs, err := ix.db.QueryContext(ctx, `SELECT i.id, i.doc, `+raw+`, l.fetched_at, l.first_seen, l.expires
 		FROM catalog_items i JOIN catalog_lean l ON l.rowid = i.rowid WHERE i.id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: reading opportunities: %w", err)

@@ -190,7 +190,7 @@ func TestCatalogClientAPI(t *testing.T) {
 		t.Fatalf("the indexer cached nothing of the search's answers: %s", b)
 	}
 	o := res.Groups[0].Offers[0]
-	if o.Source != "cache" || o.Raw == nil {
+	if o.Source != "cache" || o.Raw != nil {
 		t.Errorf("offer %+v", o)
 	}
 	status, b = do("GET", "/v1/opportunities/"+o.ID, "", "")
