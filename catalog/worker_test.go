@@ -1,0 +1,98 @@
+package catalog
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/onest-seeker/seeker/store"
+	"github.com/onest-seeker/seeker/store/sqlite"
+)
+
+// storeCallback stores body as an inbound on_search, as the engine does.
+func storeCallback(t *testing.T, st store.Store, n int, body []byte, ack string) {
+	t.Helper()
+	sum := sha256.Sum256(body)
+	m := &store.Message{Direction: store.Inbound, Action: "on_search", Domain: "onest:learning-experiences",
+		TransactionID: "txn", MessageID: fmt.Sprintf("m-%d", n), SenderID: "bpp", BppID: "bpp", Raw: body,
+		BodyHash: hex.EncodeToString(sum[:]), AckStatus: ack, Signature: "valid", CreatedAt: time.Now()}
+	if _, err := st.InsertInbound(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// TestIndexerFollowsTheLogUnderALease runs two catalogs on one store, as two
+// instances on one database: the on_search callbacks in the message log are
+// cached (refused ones are not) by whichever holds the indexer lease, the
+// cursor survives, and when the holder stops the other takes over.
+func TestIndexerFollowsTheLogUnderALease(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "seeker.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cats := map[string]*Catalog{}
+	for _, name := range []string{"a", "b"} {
+		c, err := New(ctx, Config{Store: st, Instance: name, IndexPoll: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Start(ctx)
+		defer c.Stop()
+		cats[name] = c
+	}
+	found := func(c *Catalog, text string) bool {
+		r, err := c.Search(ctx, Query{Text: text})
+		return err == nil && r.Total > 0
+	}
+	storeCallback(t, st, 1, onSearch("onest:learning-experiences", "bpp", "p", "P", "", item{id: "1", name: "Carpentry basics"}), "ACK")
+	storeCallback(t, st, 2, onSearch("onest:learning-experiences", "bpp", "p", "P", "", item{id: "2", name: "Forged catalog"}), "NACK")
+	storeCallback(t, st, 3, onSearch("onest:learning-experiences", "bpp", "p", "P", "", item{id: "3", name: "Welding basics"}), "ACK")
+	waitFor(t, "the callbacks to be cached", func() bool { return found(cats["a"], "welding") && found(cats["b"], "carpentry") })
+	if found(cats["a"], "forged") {
+		t.Error("a NACKed callback was cached")
+	}
+	v, err := st.GetKV(ctx, cursorKey)
+	if err != nil || v == nil {
+		t.Fatalf("cursor: %q %v", v, err)
+	}
+	if n, _ := strconv.ParseInt(string(v), 10, 64); n < 3 {
+		t.Errorf("cursor at %d, want past the third callback", n)
+	}
+	// Exactly one instance holds the lease.
+	holder := ""
+	for name := range cats {
+		now := time.Now()
+		if ok, err := st.TryLease(ctx, leaseIndexer, name, now, now.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		} else if ok {
+			if holder != "" {
+				t.Fatalf("both %s and %s hold the indexer lease", holder, name)
+			}
+			holder = name
+		}
+	}
+	if holder == "" {
+		t.Fatal("nobody holds the indexer lease")
+	}
+	cats[holder].Stop()
+	other := map[string]string{"a": "b", "b": "a"}[holder]
+	storeCallback(t, st, 4, onSearch("onest:learning-experiences", "bpp", "p", "P", "", item{id: "4", name: "Tailoring basics"}), "ACK")
+	waitFor(t, "the other instance to take over", func() bool { return found(cats[other], "tailoring") })
+}
