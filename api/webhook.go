@@ -100,8 +100,10 @@ type webhookTarget struct {
 	cursor      int64
 	owns        map[string]bool // transaction id → owned by client
 	// heldUntil is when this instance's lease on the client's delivery
-	// runs out (zero: not held); renewAt is when to renew it.
+	// runs out (zero: not held); renewAt is when to renew it. loaded says
+	// the cursor was read since the lease was taken.
 	heldUntil, renewAt time.Time
+	loaded             bool
 }
 
 // NewWebhooks checks cfg.Webhooks: every client must have an API key (it
@@ -210,11 +212,16 @@ func (w *Webhooks) run(ctx context.Context, t *webhookTarget) {
 // one before it lost the lease) may have moved it.
 func (w *Webhooks) hold(ctx context.Context, t *webhookTarget) bool {
 	now := time.Now()
-	if !t.heldUntil.IsZero() && now.Before(t.renewAt) {
+	if !t.heldUntil.IsZero() && now.Before(t.renewAt) && t.loaded {
 		return true
 	}
 	until := now.Add(webhookLease)
-	ok, err := w.eng.Store().TryLease(ctx, leaseName(t.client), w.owner, now, until)
+	// Not cut short by stopping: a lease taken by a statement whose caller
+	// gave up would never be released, and would hold the client's
+	// deliveries back for its whole length.
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	ok, err := w.eng.Store().TryLease(lctx, leaseName(t.client), w.owner, now, until)
+	cancel()
 	if err != nil || !ok {
 		if err != nil && ctx.Err() == nil {
 			w.log.Error("taking the webhook lease", "client", t.client, "err", err)
@@ -222,16 +229,17 @@ func (w *Webhooks) hold(ctx context.Context, t *webhookTarget) bool {
 		if !t.heldUntil.IsZero() {
 			w.log.Warn("webhook delivery of this client moved to another instance", "client", t.client)
 		}
-		t.heldUntil = time.Time{}
+		t.heldUntil, t.loaded = time.Time{}, false
 		return false
 	}
-	if t.heldUntil.IsZero() {
+	t.heldUntil, t.renewAt = until, now.Add(webhookLease/3)
+	if !t.loaded {
 		if !w.loadCursor(ctx, t) {
-			return false // taken again (and the cursor re-read) next round
+			return false // held (so released at stop); the cursor is read again next round
 		}
+		t.loaded = true
 		w.log.Info("delivering the webhook of this client from this instance", "client", t.client, "after_seq", t.cursor)
 	}
-	t.heldUntil, t.renewAt = until, now.Add(webhookLease/3)
 	return true
 }
 
@@ -240,7 +248,7 @@ func (w *Webhooks) release(t *webhookTarget) {
 	if t.heldUntil.IsZero() {
 		return
 	}
-	t.heldUntil = time.Time{}
+	t.heldUntil, t.loaded = time.Time{}, false
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := w.eng.Store().ReleaseLease(ctx, leaseName(t.client), w.owner); err != nil {

@@ -52,41 +52,49 @@ func TestThreeInstancesBehindARoundRobinProxy(t *testing.T) {
 	})
 	c := newCluster(t, s)
 
+	// The load comes in three waves around the restart of instance 2:
+	// half of the searches and journeys with all three instances; a
+	// quarter of the searches while instance 2 is stopped (taken out of
+	// rotation when the first wave is half done, as a load balancer drains
+	// a terminating pod, while the first wave is still running); the rest
+	// once it is back. Each wave starts all its work at once.
 	var done atomic.Int64 // searches and journeys finished
 	var wg sync.WaitGroup
 	results := make([]searchResult, searches)
-	for i := range searches {
-		wg.Go(func() {
-			defer done.Add(1)
-			t.Run(fmt.Sprintf("search-%03d", i), func(t *testing.T) {
-				results[i] = c.search(t, journeys[i%len(journeys)])
+	launch := func(searchFrom, searchTo, journeyFrom, journeyTo int) {
+		for i := searchFrom; i < searchTo; i++ {
+			wg.Go(func() {
+				defer done.Add(1)
+				t.Run(fmt.Sprintf("search-%03d", i), func(t *testing.T) {
+					results[i] = c.search(t, journeys[i%len(journeys)])
+				})
 			})
-		})
-	}
-	for i := range journeyCount {
-		wg.Go(func() {
-			defer done.Add(1)
-			j := journeys[i%len(journeys)]
-			t.Run(fmt.Sprintf("journey-%02d-%s", i, strings.TrimPrefix(j.domain, "onest:")), func(t *testing.T) {
-				runJourney(t, c.view(t), j)
+		}
+		for i := journeyFrom; i < journeyTo; i++ {
+			wg.Go(func() {
+				defer done.Add(1)
+				j := journeys[i%len(journeys)]
+				t.Run(fmt.Sprintf("journey-%02d-%s", i, strings.TrimPrefix(j.domain, "onest:")), func(t *testing.T) {
+					runJourney(t, c.view(t), j)
+				})
 			})
-		})
+		}
 	}
-	// In the middle of the load: instance 2 leaves the rotation (as a
-	// load balancer drains a terminating pod), stops gracefully, and
-	// comes back once the other two have carried some of the load alone.
-	total := int64(searches + journeyCount)
-	waitUntil(t, "half of the load to finish", 5*time.Minute, func() bool { return done.Load() >= total/2 })
-	before := c.front.servedCounts()[2]
+	launch(0, searches/2, 0, journeyCount/2)
+	first := int64(searches/2 + journeyCount/2)
+	waitUntil(t, "half of the first wave to finish", 5*time.Minute, func() bool { return done.Load() >= first/2 })
+	holder := c.webhookHolder()
 	c.stop(2)
-	mark := done.Load()
-	waitUntil(t, "two instances to carry some load alone", 5*time.Minute, func() bool {
-		return done.Load() >= min(total, mark+total/10)
+	launch(searches/2, searches*3/4, 0, 0)
+	waitUntil(t, "the second wave to finish on two instances", 5*time.Minute, func() bool {
+		return done.Load() >= first+int64(searches/4)
 	})
+	before := c.front.servedCounts()[2]
 	c.start(2)
+	launch(searches*3/4, searches, journeyCount/2, journeyCount)
 	wg.Wait()
 	if c.front.servedCounts()[2] == before {
-		t.Errorf("the restarted instance took no client request: the restart was not in the middle of the load")
+		t.Errorf("the restarted instance took no client request")
 	}
 	if t.Failed() {
 		t.FailNow()
@@ -179,6 +187,12 @@ func TestThreeInstancesBehindARoundRobinProxy(t *testing.T) {
 		}
 	}
 	waitUntil(t, "the webhook to receive every callback", 2*time.Minute, func() bool { return len(hooks.seqs()) >= len(want) })
+	// The instance stopped held the webhook lease (it started alone): the
+	// deliveries after its stop came from another instance.
+	waitUntil(t, "an instance to hold the webhook lease", time.Minute, func() bool { return c.webhookHolder() != "" })
+	if now := c.webhookHolder(); now == holder {
+		t.Errorf("webhook lease holder %q before the restart and after it: delivery was not handed over", holder)
+	}
 	if got := hooks.seqs(); !slices.Equal(got, want) {
 		t.Errorf("the webhook received %d deliveries, want the %d callbacks once each in order (first difference at %d)", len(got), len(want), firstDiff(got, want))
 	}
@@ -208,9 +222,12 @@ func newCluster(t *testing.T, s *stack) *cluster {
 	s.seeker.Close()
 	c.cfg = s.cfg
 	c.cfg.SubscriberURL = c.network.srv.URL
-	for i := range c.instances {
-		c.start(i)
-	}
+	// Instance 2, the one the test restarts, starts first and alone, so it
+	// takes the webhook lease: the restart must hand delivery over.
+	c.start(2)
+	waitUntil(t, "instance 2 to take the webhook lease", time.Minute, func() bool { return c.webhookHolder() != "" })
+	c.start(0)
+	c.start(1)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if _, err := server.Subscribe(ctx, c.cfg, 30*time.Second); err != nil {
@@ -218,6 +235,22 @@ func newCluster(t *testing.T, s *stack) *cluster {
 	}
 	s.seeker = c.instances[0]
 	return c
+}
+
+// webhookHolder is the owner recorded in the lease of the test client's
+// webhook delivery, "" when nobody holds it.
+func (c *cluster) webhookHolder() string {
+	for _, srv := range c.instances {
+		if srv == nil {
+			continue
+		}
+		v, err := srv.Store.GetKV(context.Background(), "lease/api/webhook/test")
+		if err != nil {
+			return ""
+		}
+		return string(v)
+	}
+	return ""
 }
 
 func (c *cluster) start(i int) {

@@ -354,8 +354,15 @@ func (s *Sender) turn(ctx context.Context, all, send bool) (res turnResult, stor
 
 // hold takes or renews the queue's lease for this Sender.
 func (s *Sender) hold(ctx context.Context) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	// The statement itself is not cut short: a lease taken by a statement
+	// whose caller gave up would never be released.
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	now := time.Now()
-	ok, err := s.cfg.Store.TryLease(ctx, s.lease, s.owner, now, now.Add(queueLease))
+	ok, err := s.cfg.Store.TryLease(lctx, s.lease, s.owner, now, now.Add(queueLease))
 	if err != nil {
 		err = fmt.Errorf("telemetry: taking the queue's lease: %w", err)
 		if ctx.Err() == nil {
