@@ -35,6 +35,8 @@ type application struct {
 	Created      time.Time `json:"created"`
 	// Steps are the form steps answered: index → what was submitted.
 	Steps map[string]submittedStep `json:"steps,omitempty"`
+	// FeedbackSent: the on_rating feedback form was answered.
+	FeedbackSent bool `json:"feedback_sent,omitempty"`
 }
 
 // submittedStep is one answered form step, kept so a step the provider

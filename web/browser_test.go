@@ -253,12 +253,12 @@ func (b *browser) screenshot(name string) {
 		}
 		b.run("viewport "+w.tag, chromedp.EmulateViewport(w.width, w.height, opts...))
 		ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second)
-		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		cancel()
 		if err != nil {
 			b.fail("screenshot "+name, err)
 		}
-		file := filepath.Join(b.dir, fmt.Sprintf("%02d-%s-%s.jpg", b.shot, name, w.tag))
+		file := filepath.Join(b.dir, fmt.Sprintf("%02d-%s-%s.png", b.shot, name, w.tag))
 		if err := os.WriteFile(file, buf, 0o644); err != nil {
 			b.t.Fatal(err)
 		}
@@ -477,8 +477,9 @@ func (j journey) walk(b *browser) {
 	if b.exists("#pay-link") {
 		app := b.path()
 		href := evalJS[string](b, `document.querySelector("#pay-link").href`)
-		b.run("pay", chromedp.Navigate(href), chromedp.WaitVisible(chromedp.CSS("form button")), chromedp.Click(chromedp.CSS("form button")),
-			chromedp.WaitReady(chromedp.CSS("body")))
+		b.screenshot(j.name + "-payment-due")
+		b.run("pay", chromedp.Navigate(href), chromedp.WaitVisible(chromedp.CSS(`form input[type=submit]`)), chromedp.Click(chromedp.CSS(`form input[type=submit]`)))
+		b.waitJS("payment taken", `document.body.innerText.includes("Payment successful")`)
 		b.open(app)
 	}
 	b.waitJS("confirm offered", `document.querySelector("#confirm-btn") !== null`)

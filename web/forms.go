@@ -507,6 +507,10 @@ func (s *Server) sendForm(rq *request, a *application, v *appView, ff *fetchedFo
 	}
 	to := "/applications/" + url.PathEscape(a.Txn)
 	if ff.Which == "feedback" {
+		a.FeedbackSent = true
+		if err := s.saveApp(ctx, a); err != nil {
+			return result{}, err
+		}
 		return redirect(to + "?sent=feedback"), nil
 	}
 	// The provider answers a valid step with the next on_init.

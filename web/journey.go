@@ -262,7 +262,7 @@ func (s *Server) itemPage(rq *request) (result, error) {
 				v.Error = rq.lang.T("item.unreadable")
 				break
 			}
-			fillItemView(&v, om.Order)
+			fillItemView(rq.lang, &v, om.Order)
 			break
 		}
 	}
@@ -286,7 +286,7 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // fillItemView reads an on_select order into the detail page.
-func fillItemView(v *itemView, o *beckn.Order) {
+func fillItemView(l *lang, v *itemView, o *beckn.Order) {
 	if o.Provider != nil && o.Provider.Descriptor != nil {
 		v.ProviderName = plainText(o.Provider.Descriptor.Name)
 	}
@@ -311,7 +311,7 @@ func fillItemView(v *itemView, o *beckn.Order) {
 		if it.Time != nil && it.Time.Range != nil {
 			v.Start, v.End = it.Time.Range.Start, it.Time.Range.End
 		}
-		v.Groups = tagGroups(it.Tags)
+		v.Groups = tagGroups(l, it.Tags)
 	}
 	if o.Quote != nil && o.Quote.Price != nil && v.Price == "" {
 		v.Price = priceText(o.Quote.Price)
@@ -345,8 +345,9 @@ func fillItemView(v *itemView, o *beckn.Order) {
 }
 
 // tagGroups turns provider tag groups into rows of text, skipping groups
-// and tags the provider marked display:false.
-func tagGroups(gs beckn.TagGroups) []tagGroupView {
+// and tags the provider marked display:false. Values a learner would not
+// read as sent (ISO 8601 durations, language codes) are said in words.
+func tagGroups(l *lang, gs beckn.TagGroups) []tagGroupView {
 	var out []tagGroupView
 	for i := range gs {
 		g := &gs[i]
@@ -362,6 +363,14 @@ func tagGroups(gs beckn.TagGroups) []tagGroupView {
 			val := plainText(string(t.Value))
 			if val == "" {
 				continue
+			}
+			if strings.HasPrefix(val, "P") {
+				if d, err := beckn.ParseDuration(val); err == nil && d > 0 {
+					val = durationText(l, d)
+				}
+			}
+			if c := t.Code(); (c == "lang-code" || c == "language") && l.Has("language."+strings.ToLower(val)) {
+				val = l.T("language." + strings.ToLower(val))
 			}
 			gv.Rows = append(gv.Rows, tagRow{Name: plainText(firstNonEmpty(t.Name(), t.Code())), Value: truncate(val, 400)})
 		}
@@ -644,6 +653,8 @@ type appPage struct {
 	V       *appView
 	Refused string
 	Panel   string // "cancel", "rate", "update" or ""
+	// Sent acknowledges what was just sent ("form", "feedback").
+	Sent string
 	Kind    string
 }
 
@@ -657,7 +668,7 @@ func (s *Server) applicationPage(rq *request) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	p := appPage{V: v, Refused: truncate(rq.r.URL.Query().Get("refused"), 300), Kind: kindOf(a.Domain)}
+	p := appPage{V: v, Refused: truncate(rq.r.URL.Query().Get("refused"), 300), Kind: kindOf(a.Domain), Sent: rq.r.URL.Query().Get("sent")}
 	switch panel := rq.r.URL.Query().Get("panel"); panel {
 	case "cancel":
 		if v.Active() && len(v.CancelReasons) == 0 {

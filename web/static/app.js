@@ -47,6 +47,15 @@
     ds.onerror = function () { ds.close(); results.setAttribute("data-done", "1"); };
   }
 
+  // On a phone the filters start folded, so results come first; on a
+  // laptop they stay open beside them.
+  var filters = document.querySelector("details.filters");
+  if (filters && window.matchMedia && window.matchMedia("(max-width: 899px)").matches && !filters.querySelector("select option[selected]:not([value=''])") ) {
+    var anySet = false;
+    filters.querySelectorAll("input[type=number], input[type=date]").forEach(function (i) { if (i.value) anySet = true; });
+    if (!anySet) filters.removeAttribute("open");
+  }
+
   // Filters: submit when a select changes (the Apply button stays for
   // keyboard and no-JS users).
   document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
