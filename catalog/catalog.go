@@ -163,14 +163,21 @@ func (c *Catalog) ingest(ctx context.Context, opps []Opportunity, harvestSeq int
 	return cached, nil
 }
 
-// candidate is a matching opportunity during a search.
+// candidate is what a search keeps of each matching opportunity: its id,
+// group and sort keys. Matching rows are decoded into one scratch record and
+// counted into the facets at once, so a query matching tens of thousands of
+// items allocates a few small values per item, not a whole Opportunity.
 type candidate struct {
-	o     Opportunity
-	score int
+	id, group, kind     string
+	score               int
+	firstSeen, deadline time.Time
+	duration            time.Duration
+	price, amount       float64
+	hasPrice, hasAmount bool
 }
 
-// Search answers q from the cache: text match in the database, then
-// filters, facets, grouping, sorting and paging.
+// Search answers q from the cache: text and listed-value filters in the
+// database, then the other filters, facets, grouping, sorting and paging.
 func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 	if err := q.Validate(); err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
@@ -181,17 +188,24 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 		q.Now = now
 	}
 	terms := queryTerms(q.Text)
+	facets := newFacetCounter(q.facetNames())
 	var matched []candidate
+	var dec leanReader
+	var o Opportunity
 	err := c.ix.candidates(ctx, matchFor(&q, terms), now, func(lean []byte, t rowTimes) error {
-		var cd candidate
-		title, meta, err := decodeLean(lean, &cd.o)
+		title, meta, err := dec.read(lean, &o)
 		if err != nil {
 			return err
 		}
-		cd.o.FetchedAt, cd.o.FirstSeen, cd.o.Expires = t.fetched, t.firstSeen, t.expires
-		if !q.matchFilters(&cd.o, now) {
+		o.FetchedAt, o.FirstSeen, o.Expires = t.fetched, t.firstSeen, t.expires
+		if !q.matchFilters(&o, now) {
 			return nil
 		}
+		facets.add(&o)
+		cd := candidate{id: strings.Clone(o.ID), group: strings.Clone(o.GroupKey), kind: kindName(o.Kind),
+			firstSeen: o.FirstSeen, deadline: o.Deadline, duration: o.Duration}
+		cd.price, cd.hasPrice = o.Price.Number()
+		cd.amount, cd.hasAmount = o.Amount.Upper()
 		if len(terms) > 0 {
 			cd.score = relevance(title, meta, terms)
 		}
@@ -201,37 +215,45 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Results{Offers: len(matched), Facets: countFacets(q.facetNames(), matched)}
+	res := &Results{Offers: len(matched), Facets: facets.result()}
 
 	// Group, best offer first in each group, then order the groups by
 	// their best offer.
-	byKey := map[string][]int{}
-	var keys []string
+	type group struct {
+		key    string
+		offers []int // indexes into matched, best first
+	}
+	var groups []group
+	index := make(map[string]int, len(matched))
 	for i := range matched {
-		k := matched[i].o.GroupKey
-		if _, ok := byKey[k]; !ok {
-			keys = append(keys, k)
+		k := matched[i].group
+		gi, ok := index[k]
+		if !ok {
+			gi = len(groups)
+			index[k] = gi
+			groups = append(groups, group{key: k})
 		}
-		byKey[k] = append(byKey[k], i)
+		groups[gi].offers = append(groups[gi].offers, i)
 	}
 	less := orderFor(q.Sort)
-	for _, k := range keys {
-		idx := byKey[k]
-		slices.SortFunc(idx, func(a, b int) int { return less(&matched[a], &matched[b]) })
+	for _, g := range groups {
+		if len(g.offers) > 1 {
+			slices.SortFunc(g.offers, func(a, b int) int { return less(&matched[a], &matched[b]) })
+		}
 	}
-	slices.SortFunc(keys, func(a, b string) int { return less(&matched[byKey[a][0]], &matched[byKey[b][0]]) })
-	res.Total = len(keys)
+	slices.SortFunc(groups, func(a, b group) int { return less(&matched[a.offers[0]], &matched[b.offers[0]]) })
+	res.Total = len(groups)
 	limit := q.Limit
 	if limit == 0 {
 		limit = 20
 	}
-	start := min(q.Offset, len(keys))
-	page := keys[start:min(start+limit, len(keys))]
+	start := min(q.Offset, len(groups))
+	page := groups[start:min(start+limit, len(groups))]
 
 	var ids []string
-	for _, k := range page {
-		for _, i := range byKey[k] {
-			ids = append(ids, matched[i].o.ID)
+	for _, g := range page {
+		for _, i := range g.offers {
+			ids = append(ids, matched[i].id)
 		}
 	}
 	// Result pages leave the raw provider and item out (several KB per
@@ -241,10 +263,10 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 		return nil, err
 	}
 	res.Groups = make([]Group, 0, len(page))
-	for _, k := range page {
-		g := Group{Key: k}
-		for _, i := range byKey[k] {
-			o, ok, err := fromDoc(docs[matched[i].o.ID])
+	for _, pg := range page {
+		g := Group{Key: pg.key}
+		for _, i := range pg.offers {
+			o, ok, err := fromDoc(docs[matched[i].id])
 			if err != nil {
 				return nil, err
 			}
@@ -257,6 +279,17 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 		}
 	}
 	return res, nil
+}
+
+// kindName returns the constant for a kind read from a record, so that the
+// candidate does not keep the record's memory.
+func kindName(k string) string {
+	for _, c := range Kinds() {
+		if c == k {
+			return c
+		}
+	}
+	return strings.Clone(k)
 }
 
 func fromDoc(d docRow) (Opportunity, bool, error) {
@@ -323,10 +356,10 @@ func relevanceTokens(o *Opportunity) (title, meta string) {
 // newest first, then the id, so pages are stable.
 func orderFor(sortBy string) func(a, b *candidate) int {
 	tie := func(a, b *candidate) int {
-		if c := b.o.FirstSeen.Compare(a.o.FirstSeen); c != 0 {
+		if c := b.firstSeen.Compare(a.firstSeen); c != 0 {
 			return c
 		}
-		return strings.Compare(a.o.ID, b.o.ID)
+		return strings.Compare(a.id, b.id)
 	}
 	// missingLast orders present values before absent ones.
 	missingLast := func(aok, bok bool) (int, bool) {
@@ -347,64 +380,95 @@ func orderFor(sortBy string) func(a, b *candidate) int {
 		return func(a, b *candidate) int {
 			// Scholarships: the largest award first; otherwise the
 			// cheapest first.
-			if a.o.Kind == KindScholarship && b.o.Kind == KindScholarship {
-				x, aok := a.o.Amount.Upper()
-				y, bok := b.o.Amount.Upper()
-				if c, done := missingLast(aok, bok); done {
+			if a.kind == KindScholarship && b.kind == KindScholarship {
+				if c, done := missingLast(a.hasAmount, b.hasAmount); done {
 					return cmp.Or(c, tie(a, b))
 				}
-				return cmp.Or(cmp.Compare(y, x), tie(a, b))
+				return cmp.Or(cmp.Compare(b.amount, a.amount), tie(a, b))
 			}
-			x, aok := a.o.Price.Number()
-			y, bok := b.o.Price.Number()
-			if c, done := missingLast(aok, bok); done {
+			if c, done := missingLast(a.hasPrice, b.hasPrice); done {
 				return cmp.Or(c, tie(a, b))
 			}
-			return cmp.Or(cmp.Compare(x, y), tie(a, b))
+			return cmp.Or(cmp.Compare(a.price, b.price), tie(a, b))
 		}
 	case SortDuration:
 		return func(a, b *candidate) int {
-			if c, done := missingLast(a.o.Duration > 0, b.o.Duration > 0); done {
+			if c, done := missingLast(a.duration > 0, b.duration > 0); done {
 				return cmp.Or(c, tie(a, b))
 			}
-			return cmp.Or(cmp.Compare(a.o.Duration, b.o.Duration), tie(a, b))
+			return cmp.Or(cmp.Compare(a.duration, b.duration), tie(a, b))
 		}
 	case SortDeadline:
 		return func(a, b *candidate) int {
-			if c, done := missingLast(!a.o.Deadline.IsZero(), !b.o.Deadline.IsZero()); done {
+			if c, done := missingLast(!a.deadline.IsZero(), !b.deadline.IsZero()); done {
 				return cmp.Or(c, tie(a, b))
 			}
-			return cmp.Or(a.o.Deadline.Compare(b.o.Deadline), tie(a, b))
+			return cmp.Or(a.deadline.Compare(b.deadline), tie(a, b))
 		}
 	}
 	return func(a, b *candidate) int { return cmp.Or(cmp.Compare(b.score, a.score), tie(a, b)) }
 }
 
-// countFacets counts, per facet, the matching opportunities having each
+// facetCounter counts, per facet, the matching opportunities having each
 // value. Values that differ only in case are one value (the first spelling
-// seen is shown). Each facet lists at most 50 values, the most frequent
-// first.
-func countFacets(names []string, matched []candidate) map[string][]Facet {
-	out := make(map[string][]Facet, len(names))
-	for _, name := range names {
-		counts := map[string]int{}
-		display := map[string]string{}
-		for i := range matched {
-			vals := facetValues(name, &matched[i].o)
-			for j, v := range vals {
-				if slices.ContainsFunc(vals[:j], func(x string) bool { return strings.EqualFold(x, v) }) {
-					continue
-				}
-				k := strings.ToLower(v)
-				if _, ok := display[k]; !ok {
-					display[k] = v
-				}
-				counts[k]++
+// seen is shown).
+type facetCounter struct {
+	names  []string
+	counts []map[string]*Facet
+}
+
+func newFacetCounter(names []string) *facetCounter {
+	fc := &facetCounter{names: names, counts: make([]map[string]*Facet, len(names))}
+	for i := range fc.counts {
+		fc.counts[i] = map[string]*Facet{}
+	}
+	return fc
+}
+
+// add counts o, whose strings may point into a scratch record: values are
+// copied when first seen.
+func (fc *facetCounter) add(o *Opportunity) {
+	var lower []byte
+	for i, name := range fc.names {
+		vals := facetValues(name, o)
+		for j, v := range vals {
+			if j > 0 && slices.ContainsFunc(vals[:j], func(x string) bool { return strings.EqualFold(x, v) }) {
+				continue
 			}
+			lower = appendLower(lower[:0], v)
+			if f, ok := fc.counts[i][string(lower)]; ok {
+				f.Count++
+				continue
+			}
+			fc.counts[i][string(lower)] = &Facet{Value: strings.Clone(v), Count: 1}
 		}
-		fs := make([]Facet, 0, len(counts))
-		for k, n := range counts {
-			fs = append(fs, Facet{Value: display[k], Count: n})
+	}
+}
+
+// appendLower appends s in lower case (ASCII fast path).
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return append(b, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// result lists each facet's values, the most frequent first, at most 50.
+func (fc *facetCounter) result() map[string][]Facet {
+	out := make(map[string][]Facet, len(fc.names))
+	for i, name := range fc.names {
+		fs := make([]Facet, 0, len(fc.counts[i]))
+		for _, f := range fc.counts[i] {
+			fs = append(fs, *f)
 		}
 		slices.SortFunc(fs, func(a, b Facet) int { return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value)) })
 		if len(fs) > 50 {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+	"unsafe"
 
 	"github.com/onest-seeker/seeker/beckn"
 )
@@ -145,9 +146,31 @@ func encodeLean(o *Opportunity) []byte {
 
 var errLean = errors.New("catalog: corrupt lean record")
 
+// leanReader decodes lean records. A search decodes one per candidate into
+// a single scratch Opportunity: the record is copied into the reader's
+// buffer, strings point into that buffer (no copy), and list fields reuse
+// the scratch record's slices, so a row costs no allocation. Whatever the
+// caller keeps must be cloned before the next read.
+type leanReader struct {
+	buf []byte
+}
+
+// read decodes b into o (zero-copy, valid until the next read) and returns
+// its relevance tokens.
+func (r *leanReader) read(b []byte, o *Opportunity) (title, meta string, err error) {
+	r.buf = append(r.buf[:0], b...)
+	return decodeInto(r.buf, o, true)
+}
+
+// decodeLean reads a lean record into o, copying every value.
+func decodeLean(b []byte, o *Opportunity) (title, meta string, err error) {
+	return decodeInto(b, o, false)
+}
+
 type leanDec struct {
-	b   []byte
-	err error
+	b     []byte
+	err   error
+	alias bool // strings point into b
 }
 
 func (d *leanDec) uvarint() uint64 {
@@ -182,25 +205,38 @@ func (d *leanDec) str() string {
 		d.err = errLean
 		return ""
 	}
-	s := string(d.b[:n])
+	var s string
+	switch {
+	case n == 0:
+	case d.alias:
+		s = unsafe.String(&d.b[0], int(n))
+	default:
+		s = string(d.b[:n])
+	}
 	d.b = d.b[n:]
 	return s
 }
 
-func (d *leanDec) strs() []string {
+// strs reads a list into dst's backing array when aliasing (the scratch
+// record's own slice), else into a new slice.
+func (d *leanDec) strs(dst []string) []string {
 	n := d.uvarint()
 	if d.err != nil || n > uint64(len(d.b)) {
 		d.err = errLean
 		return nil
 	}
 	if n == 0 {
-		return nil
+		return dst[:0:0]
 	}
-	out := make([]string, n)
-	for i := range out {
-		out[i] = d.str()
+	if d.alias {
+		dst = dst[:0]
+	} else {
+		dst = make([]string, 0, n)
 	}
-	return out
+	for range n {
+		dst = append(dst, d.str())
+	}
+	return dst
 }
 
 func (d *leanDec) time() time.Time {
@@ -211,7 +247,7 @@ func (d *leanDec) time() time.Time {
 	return time.UnixMilli(ms).UTC()
 }
 
-func (d *leanDec) money() *Money {
+func (d *leanDec) money(dst *Money) *Money {
 	if d.err != nil || len(d.b) == 0 {
 		d.err = errLean
 		return nil
@@ -221,15 +257,20 @@ func (d *leanDec) money() *Money {
 	if present == 0 {
 		return nil
 	}
-	return &Money{Currency: d.str(), Value: d.str(), Min: d.str(), Max: d.str(), Text: d.str()}
+	if !d.alias || dst == nil {
+		dst = &Money{}
+	}
+	*dst = Money{Currency: d.str(), Value: d.str(), Min: d.str(), Max: d.str(), Text: d.str()}
+	return dst
 }
 
-// decodeLean reads a lean record into o and returns its relevance tokens.
-func decodeLean(b []byte, o *Opportunity) (title, meta string, err error) {
+// decodeInto reads a lean record into o; with alias, strings point into b
+// and o's slices, money and tag map are reused.
+func decodeInto(b []byte, o *Opportunity, alias bool) (title, meta string, err error) {
 	if len(b) == 0 || b[0] != leanVersion {
 		return "", "", errLean
 	}
-	d := leanDec{b: b[1:]}
+	d := leanDec{b: b[1:], alias: alias}
 	for _, p := range []*string{&o.ID, &o.Kind, &o.Domain, &o.BppID, &o.BppURI, &o.ProviderID, &o.ProviderName, &o.ItemID,
 		&o.Creator, &o.Title, &o.Cost, &o.Level, &o.Mode, &o.City, &o.State, &o.Country, &o.Category, &o.Rating,
 		&o.EmploymentType, &o.Industry, &o.JobRole, &o.Experience, &o.MaxIncome, &o.Mentor, &o.Grade, &o.GroupKey} {
@@ -237,11 +278,11 @@ func decodeLean(b []byte, o *Opportunity) (title, meta string, err error) {
 	}
 	for _, p := range []*[]string{&o.Languages, &o.Modes, &o.Cities, &o.Categories, &o.Skills, &o.Topics,
 		&o.Genders, &o.SocialCategories, &o.ClassLevels, &o.Eligibility} {
-		*p = d.strs()
+		*p = d.strs(*p)
 	}
-	o.Price = d.money()
-	o.Amount = d.money()
-	o.Salary = d.money()
+	o.Price = d.money(o.Price)
+	o.Amount = d.money(o.Amount)
+	o.Salary = d.money(o.Salary)
 	o.Duration = time.Duration(d.num())
 	o.MinAge = int(d.num())
 	o.MaxAge = int(d.num())
@@ -249,15 +290,23 @@ func decodeLean(b []byte, o *Opportunity) (title, meta string, err error) {
 	for _, p := range []*time.Time{&o.ApplyStart, &o.ApplyEnd, &o.Start, &o.End, &o.Deadline} {
 		*p = d.time()
 	}
-	if n := d.uvarint(); n > 0 && d.err == nil {
-		if n > uint64(len(d.b)) {
-			return "", "", errLean
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		return "", "", errLean
+	}
+	switch {
+	case n == 0:
+		if o.Tags != nil {
+			clear(o.Tags)
 		}
+	case alias && o.Tags != nil:
+		clear(o.Tags)
+	default:
 		o.Tags = make(map[string][]string, n)
-		for range n {
-			k := d.str()
-			o.Tags[k] = d.strs()
-		}
+	}
+	for range n {
+		k := d.str()
+		o.Tags[k] = d.strs(nil)
 	}
 	title, meta = d.str(), d.str()
 	return title, meta, d.err

@@ -178,7 +178,9 @@ func (ix *sqliteIndex) upsert(ctx context.Context, rows []row) error {
 }
 
 func (ix *sqliteIndex) candidates(ctx context.Context, m match, now time.Time, fn func([]byte, rowTimes) error) error {
-	q := `SELECT lean, fetched_at, first_seen, expires FROM catalog_lean WHERE expires > ?`
+	// Without a match nearly every row qualifies: "+expires" keeps the
+	// planner from reaching each row through the expiry index.
+	q := `SELECT lean, fetched_at, first_seen, expires FROM catalog_lean WHERE +expires > ?`
 	args := []any{ms(now)}
 	if !m.empty() {
 		// CROSS JOIN makes the index match the outer loop: left to itself
