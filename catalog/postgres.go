@@ -83,9 +83,10 @@ func newPostgresIndex(ctx context.Context, pool *pgxpool.Pool) (*pgIndex, error)
 }
 
 // pgUpsert inserts or replaces a row; a row fetched later than the one
-// offered is left alone (the indexer may replay an older callback after a
-// harvest stored a newer one). The tsvector is rebuilt only when the text
-// changed.
+// offered, or this very answer stored already, is left alone: the indexer
+// replays callbacks a harvest or live search stored (and whose missing
+// items a harvest may have expired since). The tsvectors are rebuilt only
+// when their tokens changed.
 const pgUpsert = `INSERT INTO catalog_items AS c (id, kind, bpp_id, provider_id, fetched_at, first_seen, expires, harvest_seq, hash, lean, doc, raw, text, facets, tsv, fsv)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
 		array_to_tsvector(string_to_array($13, ' ')), array_to_tsvector(string_to_array($14, ' ')))
@@ -97,7 +98,8 @@ const pgUpsert = `INSERT INTO catalog_items AS c (id, kind, bpp_id, provider_id,
 		facets = EXCLUDED.facets,
 		tsv = CASE WHEN c.text = EXCLUDED.text THEN c.tsv ELSE EXCLUDED.tsv END,
 		fsv = CASE WHEN c.facets = EXCLUDED.facets THEN c.fsv ELSE EXCLUDED.fsv END
-	WHERE c.fetched_at <= EXCLUDED.fetched_at`
+	WHERE c.fetched_at < EXCLUDED.fetched_at
+		OR (c.fetched_at = EXCLUDED.fetched_at AND (c.hash <> EXCLUDED.hash OR c.harvest_seq < EXCLUDED.harvest_seq))`
 
 func (ix *pgIndex) upsert(ctx context.Context, rows []row) error {
 	return pgx.BeginFunc(ctx, ix.pool, func(tx pgx.Tx) error {

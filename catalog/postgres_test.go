@@ -83,6 +83,10 @@ func TestPostgresExpiry(t *testing.T) {
 	if n, err := c.ix.expireMissing(ctx, "b3", 20, now); err != nil || n != 1 {
 		t.Fatalf("expireMissing: %d %v", n, err)
 	}
+	// The indexer replaying the first harvest's answer revives nothing.
+	if _, err := c.IngestOnSearch(ctx, h1, now, 10); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.IngestOnSearch(ctx, onSearch("onest:learning-experiences", "b4", "p", "P", "-1", item{id: "s", name: "Secret"}), now, 0); err != nil {
 		t.Fatal(err)
 	}

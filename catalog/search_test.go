@@ -264,6 +264,10 @@ func TestExpiry(t *testing.T) {
 	if n, err := c.ix.expireMissing(ctx, "b3", 20, now); err != nil || n != 1 {
 		t.Fatalf("expireMissing: %d %v, want 1", n, err)
 	}
+	// The indexer replaying the first harvest's answer revives nothing.
+	if _, err := c.IngestOnSearch(ctx, h1, now, 10); err != nil {
+		t.Fatal(err)
+	}
 	r, _ := c.Search(ctx, Query{})
 	if !slices.Equal(titles(r), []string{"Kept"}) {
 		t.Errorf("served %v, want only Kept", titles(r))

@@ -108,7 +108,7 @@ func (ix *sqliteIndex) upsert(ctx context.Context, rows []row) error {
 			}
 			return st.ExecContext(ctx, args...)
 		}
-		sel, err := conn.PrepareContext(ctx, `SELECT i.rowid, i.hash, i.text, i.facets, l.fetched_at
+		sel, err := conn.PrepareContext(ctx, `SELECT i.rowid, i.hash, i.text, i.facets, i.harvest_seq, l.fetched_at
 			FROM catalog_items i JOIN catalog_lean l ON l.rowid = i.rowid WHERE i.id = ?`)
 		if err != nil {
 			return err
@@ -116,9 +116,9 @@ func (ix *sqliteIndex) upsert(ctx context.Context, rows []row) error {
 		defer sel.Close()
 		for i := range rows {
 			r := &rows[i]
-			var rowid, fetched int64
+			var rowid, fetched, harvested int64
 			var hash, text, facets string
-			err = sel.QueryRowContext(ctx, r.id).Scan(&rowid, &hash, &text, &facets, &fetched)
+			err = sel.QueryRowContext(ctx, r.id).Scan(&rowid, &hash, &text, &facets, &harvested, &fetched)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				res, err := exec(`INSERT INTO catalog_items (id, kind, bpp_id, provider_id, harvest_seq, hash, doc, raw, text, facets)
@@ -141,6 +141,9 @@ func (ix *sqliteIndex) upsert(ctx context.Context, rows []row) error {
 			case fetched > ms(r.times.fetched):
 				// A newer answer is stored already (the indexer may
 				// replay an older callback after a harvest).
+			case fetched == ms(r.times.fetched) && hash == r.hash && harvested >= r.harvestSeq:
+				// This very answer is stored already: the indexer
+				// meets the callbacks a harvest or a live search cached.
 			case hash == r.hash:
 				if _, err := exec(`UPDATE catalog_lean SET fetched_at = ?, expires = ? WHERE rowid = ?`,
 					ms(r.times.fetched), ms(r.times.expires), rowid); err != nil {
