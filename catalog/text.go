@@ -99,8 +99,11 @@ func stripHTML(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return strings.NewReplacer("&amp;", "&", "&nbsp;", " ", "&lt;", "<", "&gt;", ">", "&#39;", "'", "&quot;", `"`).Replace(b.String())
+	return entities.Replace(b.String())
 }
+
+// entities are the character references common in catalog HTML.
+var entities = strings.NewReplacer("&amp;", "&", "&nbsp;", " ", "&lt;", "<", "&gt;", ">", "&#39;", "'", "&quot;", `"`)
 
 // searchText is the document a text query runs against: title, descriptions,
 // provider, creator, skills, topics, categories and mentor, folded into
