@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -42,65 +40,15 @@ func (s *Server) withCatalog(h clientHandler) clientHandler {
 	}
 }
 
-// catalogQuery reads a Query from URL parameters: q, kind, sort, offset,
-// limit, facets (comma separated) and any filter name (repeat a parameter
-// for alternatives: language=en&language=hi). Unknown parameters are
-// refused with their name, as a misspelt filter silently ignored would
-// return wrong results.
+// catalogQuery reads a Query from URL parameters (catalog.ParseQuery) and
+// names the parameter at fault in the error.
 func catalogQuery(v url.Values) (catalog.Query, error) {
-	q := catalog.Query{Text: v.Get("q"), Kind: v.Get("kind"), Sort: v.Get("sort")}
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"offset", &q.Offset}, {"limit", &q.Limit}} {
-		if s := v.Get(p.name); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				return q, badRequest(p.name, "%s=%q is not a whole number", p.name, s)
-			}
-			*p.dst = n
-		}
+	q, err := catalog.ParseQuery(v)
+	var pe *catalog.ParamError
+	if errors.As(err, &pe) {
+		return q, badRequest(pe.Param, "%s", pe.Msg)
 	}
-	if f := v.Get("facets"); f != "" {
-		q.Facets = []string{}
-		for _, name := range strings.Split(f, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				q.Facets = append(q.Facets, name)
-			}
-		}
-	}
-	filters := catalog.FilterNames()
-	for name, vals := range v {
-		switch name {
-		case "q", "kind", "sort", "offset", "limit", "facets":
-			continue
-		}
-		if !slices.Contains(filters, name) && !(strings.HasPrefix(name, "tag.") && len(name) > 4) {
-			return q, badRequest(name, "%s is not a parameter of a catalog search: use q, kind, sort, offset, limit, facets or a filter (%s, tag.<group>.<code>)", name, strings.Join(filters, ", "))
-		}
-		if q.Filters == nil {
-			q.Filters = map[string][]string{}
-		}
-		q.Filters[name] = vals
-	}
-	if err := q.Validate(); err != nil {
-		return q, badRequest(paramOf(err.Error()), "%s", err.Error())
-	}
-	return q, nil
-}
-
-// paramOf names the parameter a Query.Validate message is about (its
-// second word: "filter price_max=...", "sort ...", "kind ...").
-func paramOf(msg string) string {
-	f := strings.Fields(msg)
-	switch {
-	case len(f) > 1 && (f[0] == "filter" || f[0] == "facet"):
-		name, _, _ := strings.Cut(f[1], "=")
-		return strings.Trim(name, `"`)
-	case len(f) > 0:
-		return f[0]
-	}
-	return ""
+	return q, err
 }
 
 // v1CatalogSearch answers GET /v1/catalog/search from the cache.

@@ -25,8 +25,10 @@
 //     (pure; tolerant of the real-world variants of ONEST catalogs).
 //   - Query{Text, Kind, Filters, Facets, Sort, Offset, Limit} with
 //     Query.Matches (so live answers obey every filter), Query.Intent (the
-//     filters a provider can act on, as a Beckn search intent) and
-//     QueryFromIntent (the reverse, to answer a protocol search from cache).
+//     filters a provider can act on, as a Beckn search intent),
+//     QueryFromIntent (the reverse, to answer a protocol search from cache)
+//     and ParseQuery (from URL parameters, as the client API and the web
+//     app take them; FilterNames and FacetNames list what is accepted).
 //   - Catalog.Search(ctx, q) → Results{Total, Offers, Groups, Facets}: one
 //     Group per offering, each provider's offer kept ("offered by 3
 //     providers"); every Opportunity carries Source ("cache") and Age.

@@ -183,19 +183,28 @@ var defaultFacets = map[string][]string{
 // Validate reports the first thing wrong with q, in words a client can act
 // on; Search and Discover call it.
 func (q *Query) Validate() error {
+	if err := q.validate(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// validate is Validate with the *ParamError type kept, so that callers
+// holding one do not get a non-nil error interface for a nil pointer.
+func (q *Query) validate() *ParamError {
 	if q.Kind != "" && DomainOf(q.Kind) == "" {
-		return fmt.Errorf("kind %q is not one of course, job, scholarship, mentorship", q.Kind)
+		return &ParamError{"kind", fmt.Sprintf("kind %q is not one of course, job, scholarship, mentorship", q.Kind)}
 	}
 	switch q.Sort {
 	case "", SortRelevance, SortNewest, SortPrice, SortDuration, SortDeadline:
 	default:
-		return fmt.Errorf("sort %q is not one of relevance, newest, price, duration, deadline", q.Sort)
+		return &ParamError{"sort", fmt.Sprintf("sort %q is not one of relevance, newest, price, duration, deadline", q.Sort)}
 	}
 	if q.Offset < 0 {
-		return fmt.Errorf("offset %d is negative", q.Offset)
+		return &ParamError{"offset", fmt.Sprintf("offset %d is negative", q.Offset)}
 	}
 	if q.Limit < 0 || q.Limit > 100 {
-		return fmt.Errorf("limit %d is outside 0..100", q.Limit)
+		return &ParamError{"limit", fmt.Sprintf("limit %d is outside 0..100", q.Limit)}
 	}
 	for name, vals := range q.Filters {
 		if strings.HasPrefix(name, "tag.") && len(name) > 4 {
@@ -209,20 +218,20 @@ func (q *Query) Validate() error {
 		}
 		desc, ok := rangeFields[name]
 		if !ok {
-			return fmt.Errorf("filter %q is unknown; filters are %s and tag.<group>.<code>", name, strings.Join(FilterNames(), ", "))
+			return &ParamError{name, fmt.Sprintf("filter %q is unknown; filters are %s and tag.<group>.<code>", name, strings.Join(FilterNames(), ", "))}
 		}
 		if len(vals) != 1 {
-			return fmt.Errorf("filter %s takes exactly one value (%s), got %d", name, desc, len(vals))
+			return &ParamError{name, fmt.Sprintf("filter %s takes exactly one value (%s), got %d", name, desc, len(vals))}
 		}
 		if _, err := parseRange(name, vals[0]); err != nil {
-			return fmt.Errorf("filter %s=%q: %v (want %s)", name, vals[0], err, desc)
+			return &ParamError{name, fmt.Sprintf("filter %s=%q: %v (want %s)", name, vals[0], err, desc)}
 		}
 	}
 	for _, f := range q.Facets {
 		_, a := listFields[f]
 		_, b := eligibilityFields[f]
 		if !a && !b {
-			return fmt.Errorf("facet %q is unknown; facets are %s", f, strings.Join(FacetNames(), ", "))
+			return &ParamError{"facets", fmt.Sprintf("facet %q is unknown; facets are %s", f, strings.Join(FacetNames(), ", "))}
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -293,5 +294,29 @@ func TestExpiry(t *testing.T) {
 	// Purge deletes long-expired rows.
 	if n, err := c.ix.purge(ctx, now.Add(time.Minute)); err != nil || n != 2 {
 		t.Errorf("purge: %d %v, want the 2 expired rows", n, err)
+	}
+}
+
+func TestParseQuery(t *testing.T) {
+	q, err := ParseQuery(url.Values{"q": {"python"}, "kind": {"course"}, "language": {"en", "hi"}, "limit": {"5"},
+		"facets": {"level, cost"}, "tag.content-metadata.lang-code": {"en"}, "sort": {"price"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Text != "python" || q.Kind != KindCourse || q.Limit != 5 || q.Sort != SortPrice ||
+		!slices.Equal(q.Filters["language"], []string{"en", "hi"}) || !slices.Equal(q.Facets, []string{"level", "cost"}) ||
+		len(q.Filters["tag.content-metadata.lang-code"]) != 1 {
+		t.Errorf("parsed %+v", q)
+	}
+	for in, param := range map[string]string{
+		"colour=red": "colour", "limit=x": "limit", "kind=pizza": "kind", "price_max=cheap": "price_max",
+		"facets=colour": "facets", "price_max=1&price_max=2": "price_max", "limit=500": "limit",
+	} {
+		v, _ := url.ParseQuery(in)
+		_, err := ParseQuery(v)
+		var pe *ParamError
+		if !errors.As(err, &pe) || pe.Param != param {
+			t.Errorf("%s: %v, want an error about %s", in, err, param)
+		}
 	}
 }
