@@ -335,6 +335,33 @@ func TestLearnerJourneys(t *testing.T) {
 			j.walk(b)
 		})
 	}
+
+	t.Run("hindi and keyboard", func(t *testing.T) {
+		b.t = t
+		b.open("/lang?to=hi&next=/applications")
+		if lang := evalJS[string](b, `document.documentElement.lang`); lang != "hi" {
+			t.Fatalf("page language %q after switching to Hindi", lang)
+		}
+		if h := b.text("main h1"); h != "मेरे आवेदन" {
+			t.Fatalf("the applications heading in Hindi is %q", h)
+		}
+		b.screenshot("hindi-applications")
+		b.open("/?kind=scholarship")
+		b.waitJS("results done", `document.querySelector("#results[data-done]") !== null`)
+		b.screenshot("hindi-discover")
+		// Keyboard: the first Tab reaches the skip link, which moves focus
+		// to the main content; every control of the page has a label.
+		b.run("tab", chromedp.KeyEvent("\t"))
+		if cls := evalJS[string](b, `document.activeElement.className`); cls != "skip" {
+			t.Errorf("the first Tab focuses %q, want the skip link", cls)
+		}
+		unlabelled := evalJS[[]string](b, `[...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+			.filter(el => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")).map(el => el.name || el.id)`)
+		if len(unlabelled) > 0 {
+			t.Errorf("controls without a label: %v", unlabelled)
+		}
+		b.open("/lang?to=en&next=/")
+	})
 }
 
 // journey is one domain's walk.
