@@ -52,11 +52,13 @@ type Failure struct {
 	Reason string `json:"reason"`
 }
 
-// Discover answers q from the cache at once (an Update of type cached), then
-// searches the network live (one search per domain of q.Kind, every domain
-// when empty, to one BPP when the bpp filter names one) and emits each
-// provider's matching opportunities as they arrive, with progress and
-// failures, until every search is over (type done). Live answers also
+// Discover answers q from the cache at once (an Update of type cached,
+// before anything is sent), then searches the network live (one search per
+// domain of q.Kind, every domain when empty, to one BPP when the bpp filter
+// names one): a progress update names the searches' transactions and the
+// providers expected, then each provider's matching opportunities are
+// emitted as they arrive, with progress and failures, until every search is
+// over (type done). Live answers also
 // refresh the cache. It returns the live searches' transaction ids, joined
 // by commas when several domains were searched. An error from emit ends
 // Discover with that error.
@@ -88,7 +90,11 @@ func (c *Catalog) Discover(ctx context.Context, q Query, emit func(Update) error
 			return "", err
 		}
 	}
-	// Send every search first, so the cached answer can already name them.
+	// The cached answer goes out before anything is sent: a gateway slow
+	// to acknowledge must not delay what Seeker already knows.
+	if err := emit(Update{Type: UpdateCached, Results: cached}); err != nil {
+		return "", err
+	}
 	type search struct {
 		d        *engine.Dispatch
 		expected []string
@@ -100,7 +106,10 @@ func (c *Catalog) Discover(ctx context.Context, q Query, emit func(Update) error
 		d, err := c.cfg.Engine.Send(ctx, engine.Call{Action: beckn.ActionSearch,
 			Context: beckn.Context{Domain: dom, BppID: bpp}, Message: msg, Owner: q.Owner})
 		if err != nil {
-			return strings.Join(txns, ","), fmt.Errorf("catalog: sending the live search: %w", err)
+			err = fmt.Errorf("catalog: sending the live search: %w", err)
+			failures = append(failures, Failure{BppID: firstNonEmpty(bpp, "gateway"), Reason: err.Error()})
+			_ = emit(Update{Type: UpdateDone, TransactionIDs: txns, Failed: failures})
+			return strings.Join(txns, ","), err
 		}
 		txns = append(txns, d.Context.TransactionID)
 		if d.Ack == "NACK" {
@@ -114,7 +123,7 @@ func (c *Catalog) Discover(ctx context.Context, q Query, emit func(Update) error
 	for _, s := range searches {
 		expected += len(s.expected)
 	}
-	if err := emit(Update{Type: UpdateCached, TransactionIDs: txns, Results: cached, Expected: expected}); err != nil {
+	if err := emit(Update{Type: UpdateProgress, TransactionIDs: txns, Expected: expected}); err != nil {
 		return txnIDs, err
 	}
 

@@ -105,8 +105,8 @@ func TestCatalogHarvestAndSearch(t *testing.T) {
 			}
 		}
 	}
-	if len(cached) == 0 || updates[0].Expected == 0 {
-		t.Fatalf("cached answer %+v", updates[0])
+	if len(cached) == 0 || updates[1].Type != catalog.UpdateProgress || updates[1].Expected == 0 || len(updates[1].TransactionIDs) != 1 {
+		t.Fatalf("cached answer %+v, then %+v: want the cached groups, then the live search with the providers expected", updates[0], updates[1])
 	}
 	live := 0
 	for _, u := range updates {
