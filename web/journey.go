@@ -441,7 +441,19 @@ func (s *Server) apply(rq *request) (result, error) {
 	}
 	ctx := rq.r.Context()
 	if txn := s.existingApplication(ctx, rq.user, ref); txn != "" {
-		return redirect("/applications/" + txn), nil
+		return redirect("/applications/" + url.PathEscape(txn)), nil
+	}
+	if rq.r.PostFormValue("share") == "yes" && !rq.user.Consent {
+		// Agreed on the detail page, next to the apply button.
+		now := s.cfg.Now().UTC()
+		u, err := s.updateUser(ctx, rq.user.ID, func(u *user) error {
+			u.Consent, u.ConsentAt = true, now
+			return nil
+		})
+		if err != nil {
+			return result{}, err
+		}
+		rq.user = u
 	}
 	a := &application{
 		Txn: beckn.NewUUID(), UserID: rq.user.ID, Domain: ref.Domain, BppID: ref.BppID,
