@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/onest-seeker/seeker/beckn"
 )
 
 // item is a compact description of a catalog item for tests.
@@ -318,5 +320,33 @@ func TestParseQuery(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Param != param {
 			t.Errorf("%s: %v, want an error about %s", in, err, param)
 		}
+	}
+}
+
+// TestIntentRoundTrip checks that the filters Intent puts in a Beckn
+// intent, where ONEST's guides put them, are read back by QueryFromIntent.
+func TestIntentRoundTrip(t *testing.T) {
+	q := Query{Text: "python", Kind: KindJob, Filters: map[string][]string{
+		"provider": {"ABC Tech"}, "category": {"IT"}, "city": {"Pune", "Delhi"}, "gender": {"Female"}, "age": {"21"},
+		"skill": {"sql"}, "mode": {"REMOTE"}, "level": {"Beginner"}, "language": {"Hindi"}, "employment_type": {"full-time"},
+		"industry": {"Software"}, "social_category": {"SC"}, "class_level": {"Class-X"},
+	}}
+	b, err := intentMessage(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"item":{"descriptor":{"name":"python"}`, `"provider":{"descriptor":{"name":"ABC Tech"}`,
+		`"person":{"age":"21","gender":"Female","skills":[{"name":"sql"}]}`, `"value":"hi"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("intent %s lacks %s", b, want)
+		}
+	}
+	back := QueryFromIntent("onest:work-opportunities", q.Intent())
+	q.Filters["language"] = []string{"hi"}
+	if back.Text != q.Text || back.Kind != q.Kind || !equalJSON(back.Filters, q.Filters) {
+		t.Errorf("read back\n%+v\nwant\n%+v", back, q)
+	}
+	if !(Query{}).broad() || back.broad() || !QueryFromIntent("onest:work-opportunities", &beckn.Intent{}).broad() {
+		t.Error("broad() is wrong")
 	}
 }

@@ -124,6 +124,22 @@ func TestCatalogHarvestAndSearch(t *testing.T) {
 	if live == 0 || done.Answered != done.Expected || len(done.Failed) != 0 {
 		t.Errorf("%d live offers; done %+v", live, done)
 	}
+
+	// A provider that acknowledges and never answers is reported at the
+	// end; the others' answers still come.
+	silent := "le-bpp-2.sandbox.local"
+	s.network.BPP(silent).SetFaults(bpp.Faults{Silent: true})
+	updates = nil
+	if _, err := cat.Discover(ctx, catalog.Query{Kind: catalog.KindCourse, Owner: "test"}, func(u catalog.Update) error {
+		updates = append(updates, u)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	done = updates[len(updates)-1]
+	if done.Type != catalog.UpdateDone || done.Expected != 2 || done.Answered != 1 || len(done.Failed) != 1 || done.Failed[0].BppID != silent {
+		t.Errorf("with %s silent: done %+v", silent, done)
+	}
 }
 
 func types(us []catalog.Update) []string {
