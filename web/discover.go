@@ -81,64 +81,81 @@ type discoverQuery struct {
 	Ignored []string
 }
 
-// parseDiscover reads a discovery URL. Nothing a visitor puts in it makes
-// an error page: unknown or malformed filters are dropped and listed
-// (Ignored), so the learner sees which part of a shared link did not
-// apply.
+// parseDiscover reads a discovery URL. The app's URL names filters
+// "f.<name>" (so they never collide with q, kind, sort, page) and offers
+// per tab the filters of kindFilters; the Query itself is read by
+// catalog.ParseQuery, the parser the client API uses. Nothing a visitor
+// puts in the URL makes an error page: a parameter ParseQuery refuses is
+// dropped and listed (Ignored), so the learner sees which part of a shared
+// link did not apply.
 func parseDiscover(v url.Values) discoverQuery {
 	dq := discoverQuery{Values: map[string]string{}, Page: 1}
-	q := catalog.Query{Limit: pageSize, Filters: map[string][]string{}}
-	q.Text = truncate(strings.TrimSpace(v.Get("q")), maxQueryText)
-	if k := v.Get("kind"); slices.Contains(catalog.Kinds(), k) {
-		q.Kind = k
-	}
-	if s := v.Get("sort"); slices.Contains(sortOrders, s) {
-		q.Sort = s
-	}
 	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 1 && p <= 1000 {
 		dq.Page = p
 	}
-	q.Offset = (dq.Page - 1) * pageSize
-	for _, f := range kindFilters[q.Kind] {
+	params := url.Values{}
+	if t := truncate(strings.TrimSpace(v.Get("q")), maxQueryText); t != "" {
+		params.Set("q", t)
+	}
+	kind := v.Get("kind")
+	if slices.Contains(catalog.Kinds(), kind) {
+		params.Set("kind", kind)
+	} else {
+		kind = ""
+	}
+	if s := v.Get("sort"); s != "" {
+		params.Set("sort", s)
+	}
+	for _, f := range kindFilters[kind] {
 		val := strings.TrimSpace(v.Get("f." + f.Name))
 		if val == "" {
 			continue
 		}
-		if len(val) > 100 {
-			dq.Ignored = append(dq.Ignored, f.Name)
-			continue
-		}
-		if f.Input == "select" && !slices.Contains(f.Options, val) {
-			dq.Ignored = append(dq.Ignored, f.Name)
-			continue
-		}
+		ok := len(val) <= 100 && (f.Input != "select" || slices.Contains(f.Options, val))
 		if f.Input == "number" {
 			n, err := strconv.ParseFloat(val, 64)
-			if err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n) {
-				dq.Ignored = append(dq.Ignored, f.Name)
-				continue
-			}
+			ok = ok && err == nil && n >= 0 && !math.IsInf(n, 0) && !math.IsNaN(n)
 		}
-		trial := catalog.Query{Filters: map[string][]string{f.Name: {val}}}
-		if trial.Validate() != nil {
+		if !ok {
 			dq.Ignored = append(dq.Ignored, f.Name)
 			continue
 		}
-		q.Filters[f.Name] = []string{val}
-		dq.Values[f.Name] = val
+		params.Set(f.Name, val)
 	}
 	for k := range v {
-		if name, ok := strings.CutPrefix(k, "f."); ok && !slices.ContainsFunc(kindFilters[q.Kind], func(f filterDef) bool { return f.Name == name }) {
+		if name, ok := strings.CutPrefix(k, "f."); ok && !slices.ContainsFunc(kindFilters[kind], func(f filterDef) bool { return f.Name == name }) {
 			dq.Ignored = append(dq.Ignored, truncate(name, 40))
 		}
 	}
-	slices.Sort(dq.Ignored)
-	dq.Ignored = slices.Compact(dq.Ignored)
-	for _, f := range kindFilters[q.Kind] {
+	var q catalog.Query
+	for range 64 {
+		var err error
+		if q, err = catalog.ParseQuery(params); err == nil {
+			break
+		}
+		var pe *catalog.ParamError
+		if !errors.As(err, &pe) || !params.Has(pe.Param) {
+			// Not one parameter's fault: search for the text alone.
+			q = catalog.Query{Text: params.Get("q"), Kind: kind}
+			break
+		}
+		params.Del(pe.Param)
+		if pe.Param != "q" && pe.Param != "kind" {
+			dq.Ignored = append(dq.Ignored, pe.Param)
+		}
+	}
+	for _, f := range kindFilters[kind] {
+		if val := params.Get(f.Name); val != "" {
+			dq.Values[f.Name] = val
+		}
 		if f.Input == "facet" {
 			q.Facets = append(q.Facets, f.Name)
 		}
 	}
+	slices.Sort(dq.Ignored)
+	dq.Ignored = slices.Compact(dq.Ignored)
+	q.Limit = pageSize
+	q.Offset = (dq.Page - 1) * pageSize
 	dq.Q = q
 	return dq
 }
