@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -293,11 +292,14 @@ func kindName(k string) string {
 }
 
 func fromDoc(d docRow) (Opportunity, bool, error) {
-	if d.doc == nil {
-		return Opportunity{}, false, nil // purged between the two reads
-	}
 	var o Opportunity
-	if err := json.Unmarshal(d.doc, &o); err != nil {
+	if d.lean == nil {
+		return o, false, nil // purged between the two reads
+	}
+	if _, _, err := decodeLean(d.lean, &o); err != nil {
+		return o, false, fmt.Errorf("catalog: reading a cached opportunity: %w", err)
+	}
+	if err := decodeRest(d.doc, &o); err != nil {
 		return o, false, fmt.Errorf("catalog: reading a cached opportunity: %w", err)
 	}
 	o.FetchedAt, o.FirstSeen, o.Expires = d.times.fetched, d.times.firstSeen, d.times.expires

@@ -48,6 +48,10 @@ func FuzzFromOnSearch(f *testing.F) {
 				!slices.Equal(back.Languages, o.Languages) || back.Duration != o.Duration || !back.Deadline.Equal(o.Deadline.Truncate(time.Millisecond)) {
 				t.Fatalf("lean round trip: %v\n%+v\n%+v", err, o, back)
 			}
+			var rest Opportunity
+			if err := decodeRest(encodeRest(o), &rest); err != nil || rest.LongDesc != o.LongDesc || rest.ShortDesc != o.ShortDesc || !slices.Equal(rest.Images, o.Images) {
+				t.Fatalf("rest round trip: %v", err)
+			}
 			b, err := json.Marshal(o)
 			if err != nil {
 				t.Fatalf("json: %v", err)

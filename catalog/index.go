@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -54,26 +52,25 @@ type rowTimes struct {
 }
 
 type docRow struct {
-	doc, raw []byte
-	times    rowTimes
+	lean, doc, raw []byte
+	times          rowTimes
 }
 
-// makeRow prepares o for storage. expires must be set.
+// makeRow prepares o for storage. expires must be set. An opportunity is
+// stored as its lean record (what searches read) plus the rest (doc:
+// descriptions and images), both in the binary form of codec.go, so that
+// neither storing a catalog nor showing a page encodes or parses JSON.
 func makeRow(o *Opportunity, harvestSeq int64) (row, error) {
-	c := *o
-	c.FetchedAt, c.FirstSeen, c.Expires, c.Source, c.Age, c.Raw = time.Time{}, time.Time{}, time.Time{}, "", 0, nil
-	doc, err := json.Marshal(c.wire())
-	if err != nil {
-		return row{}, fmt.Errorf("catalog: encoding opportunity %s: %w", o.ID, err)
-	}
+	lean, doc := encodeLean(o), encodeRest(o)
 	h := sha256.New()
+	h.Write(lean)
 	h.Write(doc)
 	h.Write(o.Raw)
 	return row{
 		id: o.ID, kind: o.Kind, bpp: o.BppID, provider: o.ProviderID,
 		times:      rowTimes{fetched: o.FetchedAt, firstSeen: o.FetchedAt, expires: o.Expires},
 		harvestSeq: harvestSeq, hash: hex.EncodeToString(h.Sum(nil)[:16]),
-		lean: encodeLean(&c), doc: doc, raw: o.Raw, text: searchText(o), facets: filterTokens(o),
+		lean: lean, doc: doc, raw: o.Raw, text: searchText(o), facets: filterTokens(o),
 	}, nil
 }
 

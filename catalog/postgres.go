@@ -152,19 +152,19 @@ func (ix *pgIndex) docs(ctx context.Context, ids []string, withRaw bool) (map[st
 	if !withRaw {
 		raw = "NULL::bytea"
 	}
-	rs, err := ix.pool.Query(ctx, `SELECT id, doc, `+raw+`, fetched_at, first_seen, expires FROM catalog_items WHERE id = ANY($1)`, ids)
+	rs, err := ix.pool.Query(ctx, `SELECT id, lean, doc, `+raw+`, fetched_at, first_seen, expires FROM catalog_items WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: reading opportunities: %w", err)
 	}
 	defer rs.Close()
 	for rs.Next() {
 		var id string
-		var doc, raw []byte
+		var lean, doc, raw []byte
 		var f, fs, e int64
-		if err := rs.Scan(&id, &doc, &raw, &f, &fs, &e); err != nil {
+		if err := rs.Scan(&id, &lean, &doc, &raw, &f, &fs, &e); err != nil {
 			return nil, err
 		}
-		out[id] = docRow{doc: doc, raw: raw, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
+		out[id] = docRow{lean: lean, doc: doc, raw: raw, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
 	}
 	return out, rs.Err()
 }

@@ -108,7 +108,7 @@ func checkSearches(t *testing.T, c *Catalog, now time.Time) {
 	}
 	g := r.Groups[i]
 	for _, o := range g.Offers {
-		if o.Source != "cache" || o.Age != time.Hour || o.Raw != nil {
+		if o.Source != "cache" || o.Age != time.Hour || o.Raw != nil || o.LongDesc == "" || o.Level == "" {
 			t.Errorf("offer %s: source %q age %v raw %d bytes", o.Title, o.Source, o.Age, len(o.Raw))
 		}
 	}

@@ -39,7 +39,7 @@ var sqliteMigrations = []string{
 		provider_id TEXT NOT NULL,
 		harvest_seq INTEGER NOT NULL DEFAULT 0,
 		hash        TEXT NOT NULL,
-		doc         BLOB NOT NULL,
+		doc         BLOB NOT NULL, -- descriptions and images (codec.go)
 		raw         BLOB,
 		text        TEXT NOT NULL,
 		facets      TEXT NOT NULL
@@ -224,7 +224,7 @@ func (ix *sqliteIndex) docs(ctx context.Context, ids []string, withRaw bool) (ma
 	if !withRaw {
 		raw = "NULL"
 	}
-	rs, err := ix.db.QueryContext(ctx, `SELECT i.id, i.doc, `+raw+`, l.fetched_at, l.first_seen, l.expires
+	rs, err := ix.db.QueryContext(ctx, `SELECT i.id, l.lean, i.doc, `+raw+`, l.fetched_at, l.first_seen, l.expires
 		FROM catalog_items i JOIN catalog_lean l ON l.rowid = i.rowid WHERE i.id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: reading opportunities: %w", err)
@@ -232,12 +232,12 @@ func (ix *sqliteIndex) docs(ctx context.Context, ids []string, withRaw bool) (ma
 	defer rs.Close()
 	for rs.Next() {
 		var id string
-		var doc, raw []byte
+		var lean, doc, raw []byte
 		var f, fs, e int64
-		if err := rs.Scan(&id, &doc, &raw, &f, &fs, &e); err != nil {
+		if err := rs.Scan(&id, &lean, &doc, &raw, &f, &fs, &e); err != nil {
 			return nil, err
 		}
-		out[id] = docRow{doc: doc, raw: raw, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
+		out[id] = docRow{lean: lean, doc: doc, raw: raw, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
 	}
 	return out, rs.Err()
 }
