@@ -436,6 +436,17 @@ func TestFormRendering(t *testing.T) {
 			t.Errorf("control %s has no label", m[1])
 		}
 	}
+	// A loose question label beside a radio group (as the sandbox writes
+	// it): the group is not labelled with its first answer.
+	loose, err := xinput.Parse([]byte(`<form method="post"><label class="required">Gender</label>
+<label><input type="radio" name="user-gender" value="Male" required> Male</label>
+<label><input type="radio" name="user-gender" value="Female" required> Female</label></form>`), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := renderFields(t, s, loose, url.Values{}, nil); !regexp.MustCompile(`<legend>Gender\s*<span class="req"`).MatchString(out) {
+		t.Errorf("the radio group is not labelled Gender:\n%s", out)
+	}
 	// The hidden nonce goes back to the provider from the server's copy.
 	got, _, err := answersFrom(f, url.Values{"nonce": {"forged"}, "user-full-name": {" Asha "}, "not-a-field": {"x"}}, nil)
 	if err != nil {
@@ -450,7 +461,7 @@ func renderFields(t testing.TB, s *Server, f *xinput.Form, answers url.Values, s
 	t.Helper()
 	l := s.i18n.langs["en"]
 	var b strings.Builder
-	for _, fv := range formFields(f, answers, shared, map[string]string{"user-email": "<b>bad</b>"}, nil, nil) {
+	for _, fv := range formFields(l, f, answers, shared, map[string]string{"user-email": "<b>bad</b>"}, nil, nil) {
 		if err := s.pages["form"].ExecuteTemplate(&b, "field", map[string]any{"L": l, "F": fv}); err != nil {
 			t.Fatal(err)
 		}
