@@ -58,11 +58,17 @@ func (l *lang) Other() string {
 	return "hi"
 }
 
-// Date formats a time for a learner in this language.
+// ist is India Standard Time, the time of the ONEST network's learners
+// (India has no daylight saving, so a fixed offset is exact and needs no
+// time zone database on the host).
+var ist = time.FixedZone("IST", 5*3600+1800)
+
+// Date formats a time for a learner in this language, in India's time.
 func (l *lang) Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
+	t = t.In(ist)
 	return fmt.Sprintf("%d %s %d", t.Day(), l.T(fmt.Sprintf("month.%d", int(t.Month()))), t.Year())
 }
 
@@ -71,7 +77,7 @@ func (l *lang) DateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return l.Date(t) + ", " + t.Format("15:04")
+	return l.Date(t) + ", " + t.In(ist).Format("15:04")
 }
 
 type catalogue struct {
