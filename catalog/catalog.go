@@ -191,10 +191,15 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 	var matched []candidate
 	var dec leanReader
 	var o Opportunity
-	err := c.ix.candidates(ctx, matchFor(&q, terms), now, func(lean []byte, t rowTimes) error {
+	err := c.ix.candidates(ctx, matchFor(&q, terms), now, q.needsRest(), func(lean, rest []byte, t rowTimes) error {
 		title, meta, err := dec.read(lean, &o)
 		if err != nil {
-			return err
+			return nil // a record of another version: not served until refreshed
+		}
+		if rest != nil {
+			if err := decodeRest(rest, &o); err != nil {
+				return nil
+			}
 		}
 		o.FetchedAt, o.FirstSeen, o.Expires = t.fetched, t.firstSeen, t.expires
 		if !q.matchFilters(&o, now) {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -63,7 +64,8 @@ func (o *Opportunity) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// The lean record: every field filters, facets, grouping and sorting read,
+// The lean record: every field facets, grouping, sorting and all but two
+// filters read (eligibility text and tag.* filters read the rest record),
 // in a compact binary form that decodes in well under a microsecond (JSON
 // takes several). A search decodes one per candidate row, so this is what
 // keeps a filtered query over 100,000 cached opportunities fast. The
@@ -107,7 +109,9 @@ func (e *leanEnc) money(m *Money) {
 	e.str(m.Text)
 }
 
-const leanVersion = 1
+// leanVersion starts every record; a record of another version is skipped
+// by searches (and replaced at the next harvest) rather than misread.
+const leanVersion = 2
 
 // encodeLean writes the lean record of o (without the times the index keeps
 // in columns: fetched, first seen, expires), ending with the folded tokens
@@ -121,7 +125,7 @@ func encodeLean(o *Opportunity) []byte {
 		e.str(s)
 	}
 	for _, l := range [][]string{o.Languages, o.Modes, o.Cities, o.Categories, o.Skills, o.Topics,
-		o.Genders, o.SocialCategories, o.ClassLevels, o.Eligibility} {
+		o.Genders, o.SocialCategories, o.ClassLevels} {
 		e.strs(l)
 	}
 	e.money(o.Price)
@@ -133,11 +137,6 @@ func encodeLean(o *Opportunity) []byte {
 	e.num(int64(o.Openings))
 	for _, t := range []time.Time{o.ApplyStart, o.ApplyEnd, o.Start, o.End, o.Deadline} {
 		e.time(t)
-	}
-	e.b = binary.AppendUvarint(e.b, uint64(len(o.Tags)))
-	for k, v := range o.Tags {
-		e.str(k)
-		e.strs(v)
 	}
 	title, meta := relevanceTokens(o)
 	e.str(title)
@@ -278,7 +277,7 @@ func decodeInto(b []byte, o *Opportunity, alias bool) (title, meta string, err e
 		*p = d.str()
 	}
 	for _, p := range []*[]string{&o.Languages, &o.Modes, &o.Cities, &o.Categories, &o.Skills, &o.Topics,
-		&o.Genders, &o.SocialCategories, &o.ClassLevels, &o.Eligibility} {
+		&o.Genders, &o.SocialCategories, &o.ClassLevels} {
 		*p = d.strs(*p)
 	}
 	o.Price = d.money(o.Price)
@@ -291,45 +290,51 @@ func decodeInto(b []byte, o *Opportunity, alias bool) (title, meta string, err e
 	for _, p := range []*time.Time{&o.ApplyStart, &o.ApplyEnd, &o.Start, &o.End, &o.Deadline} {
 		*p = d.time()
 	}
-	n := d.uvarint()
-	if n > uint64(len(d.b)) {
-		return "", "", errLean
-	}
-	switch {
-	case n == 0:
-		if o.Tags != nil {
-			clear(o.Tags)
-		}
-	case alias && o.Tags != nil:
-		clear(o.Tags)
-	default:
-		o.Tags = make(map[string][]string, n)
-	}
-	for range n {
-		k := d.str()
-		o.Tags[k] = d.strs(nil)
-	}
 	title, meta = d.str(), d.str()
 	return title, meta, d.err
 }
 
-// encodeRest writes what the lean record leaves out: the descriptions and
-// the images.
+// encodeRest writes what the lean record leaves out: the descriptions,
+// images, eligibility lines and tags (long texts that searches rarely
+// filter on: keeping them out of the lean record keeps it small).
 func encodeRest(o *Opportunity) []byte {
-	e := leanEnc{b: make([]byte, 0, 16+len(o.ShortDesc)+len(o.LongDesc))}
+	e := leanEnc{b: make([]byte, 0, 64+len(o.ShortDesc)+len(o.LongDesc))}
 	e.b = append(e.b, leanVersion)
 	e.str(o.ShortDesc)
 	e.str(o.LongDesc)
 	e.strs(o.Images)
+	e.strs(o.Eligibility)
+	keys := make([]string, 0, len(o.Tags))
+	for k := range o.Tags {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the same item always encodes the same (its hash)
+	e.b = binary.AppendUvarint(e.b, uint64(len(keys)))
+	for _, k := range keys {
+		e.str(k)
+		e.strs(o.Tags[k])
+	}
 	return e.b
 }
 
-// decodeRest reads what encodeRest wrote into o.
+// decodeRest reads what encodeRest wrote into o (copying every value).
 func decodeRest(b []byte, o *Opportunity) error {
 	if len(b) == 0 || b[0] != leanVersion {
 		return errLean
 	}
 	d := leanDec{b: b[1:]}
-	o.ShortDesc, o.LongDesc, o.Images = d.str(), d.str(), d.strs(nil)
+	o.ShortDesc, o.LongDesc, o.Images, o.Eligibility = d.str(), d.str(), d.strs(nil), d.strs(nil)
+	o.Tags = nil
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		return errLean
+	}
+	if n > 0 {
+		o.Tags = make(map[string][]string, n)
+		for range n {
+			k := d.str()
+			o.Tags[k] = d.strs(nil)
+		}
+	}
 	return d.err
 }

@@ -49,7 +49,8 @@ func FuzzFromOnSearch(f *testing.F) {
 				t.Fatalf("lean round trip: %v\n%+v\n%+v", err, o, back)
 			}
 			var rest Opportunity
-			if err := decodeRest(encodeRest(o), &rest); err != nil || rest.LongDesc != o.LongDesc || rest.ShortDesc != o.ShortDesc || !slices.Equal(rest.Images, o.Images) {
+			if err := decodeRest(encodeRest(o), &rest); err != nil || rest.LongDesc != o.LongDesc || rest.ShortDesc != o.ShortDesc ||
+				!slices.Equal(rest.Images, o.Images) || !slices.Equal(rest.Eligibility, o.Eligibility) || len(rest.Tags) != len(o.Tags) {
 				t.Fatalf("rest round trip: %v", err)
 			}
 			b, err := json.Marshal(o)

@@ -20,8 +20,9 @@ type index interface {
 	// unchanged ones (same hash) only have their times refreshed.
 	upsert(ctx context.Context, rows []row) error
 	// candidates calls fn with the lean record and times of every
-	// opportunity not expired at now that satisfies m.
-	candidates(ctx context.Context, m match, now time.Time, fn func(lean []byte, t rowTimes) error) error
+	// opportunity not expired at now that satisfies m, and its rest record
+	// when withRest (nil otherwise).
+	candidates(ctx context.Context, m match, now time.Time, withRest bool, fn func(lean, rest []byte, t rowTimes) error) error
 	// docs returns the full documents of ids (missing ids are absent),
 	// with the raw provider and item when withRaw.
 	docs(ctx context.Context, ids []string, withRaw bool) (map[string]docRow, error)

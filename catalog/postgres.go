@@ -113,8 +113,12 @@ func (ix *pgIndex) upsert(ctx context.Context, rows []row) error {
 	})
 }
 
-func (ix *pgIndex) candidates(ctx context.Context, m match, now time.Time, fn func([]byte, rowTimes) error) error {
-	q := `SELECT lean, fetched_at, first_seen, expires FROM catalog_items WHERE expires > $1`
+func (ix *pgIndex) candidates(ctx context.Context, m match, now time.Time, withRest bool, fn func(lean, rest []byte, t rowTimes) error) error {
+	rest := "NULL::bytea"
+	if withRest {
+		rest = "doc"
+	}
+	q := `SELECT lean, ` + rest + `, fetched_at, first_seen, expires FROM catalog_items WHERE expires > $1`
 	args := []any{ms(now)}
 	text, facets := tsQueries(m)
 	if text != "" {
@@ -132,11 +136,11 @@ func (ix *pgIndex) candidates(ctx context.Context, m match, now time.Time, fn fu
 	defer rs.Close()
 	var f, fs, e int64
 	for rs.Next() {
-		var lean []byte
-		if err := rs.Scan(&lean, &f, &fs, &e); err != nil {
+		var lean, restB []byte
+		if err := rs.Scan(&lean, &restB, &f, &fs, &e); err != nil {
 			return err
 		}
-		if err := fn(lean, rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}); err != nil {
+		if err := fn(lean, restB, rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}); err != nil {
 			return err
 		}
 	}

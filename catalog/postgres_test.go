@@ -43,6 +43,7 @@ func TestPostgresSameResults(t *testing.T) {
 		{Kind: KindScholarship, Filters: map[string][]string{"gender": {"Female"}}},
 		{Sort: SortNewest, Limit: 5}, {Sort: SortDeadline}, {Sort: SortPrice, Offset: 3, Limit: 4},
 		{Filters: map[string][]string{"language": {"en"}}, Facets: FacetNames()},
+		{Filters: map[string][]string{"eligibility": {"female"}}}, {Filters: map[string][]string{"tag.content-metadata.lang-code": {"hi"}}},
 	} {
 		a, err := lite.Search(context.Background(), q)
 		if err != nil {

@@ -412,6 +412,17 @@ func matchRange(name string, r rangeValue, o *Opportunity, now time.Time) bool {
 	return false
 }
 
+// needsRest reports whether q filters on what only the rest record holds:
+// eligibility lines and tags.
+func (q Query) needsRest() bool {
+	for name, vals := range q.Filters {
+		if len(vals) > 0 && (name == "eligibility" || strings.HasPrefix(name, "tag.")) {
+			return true
+		}
+	}
+	return false
+}
+
 // facetNames returns the facets to count for q.
 func (q Query) facetNames() []string {
 	if q.Facets != nil {

@@ -350,3 +350,40 @@ func TestIntentRoundTrip(t *testing.T) {
 		t.Error("broad() is wrong")
 	}
 }
+
+// TestRestFilters covers the filters that read the rest record (eligibility
+// lines, tags) rather than the lean one.
+func TestRestFilters(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	c := newTestCatalog(t, &now)
+	ctx := context.Background()
+	if _, err := c.IngestOnSearch(ctx, fixture(t, "financial-support", "V0.7.0", "search", "on_search.json"), now, 0); err != nil {
+		t.Fatal(err)
+	}
+	seed(t, c, now)
+	for _, tc := range []struct {
+		filters map[string][]string
+		want    int
+	}{
+		{map[string][]string{"eligibility": {"female"}}, 1},
+		{map[string][]string{"eligibility": {"class: 12th"}}, 1},
+		{map[string][]string{"eligibility": {"male only"}}, 0},
+		{map[string][]string{"tag.docs-reqd": {"10th marksheet"}}, 1},
+		{map[string][]string{"tag.content-metadata.lang-code": {"hi"}}, 2},
+		{map[string][]string{"tag.content-metadata.lang-code": {"hi"}, "level": {"beginner"}}, 1},
+	} {
+		r, err := c.Search(ctx, Query{Filters: tc.filters})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Offers != tc.want {
+			t.Errorf("%v: %d offers %v, want %d", tc.filters, r.Offers, titles(r), tc.want)
+		}
+	}
+	// The detail page has the rest: eligibility and tags.
+	r, _ := c.Search(ctx, Query{Kind: KindScholarship})
+	o, err := c.Get(ctx, r.Groups[0].Offers[0].ID)
+	if err != nil || len(o.Eligibility) == 0 || len(o.Tags) == 0 || o.LongDesc == "" {
+		t.Errorf("get: %+v %v", o, err)
+	}
+}

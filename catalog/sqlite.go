@@ -180,17 +180,21 @@ func (ix *sqliteIndex) upsert(ctx context.Context, rows []row) error {
 	})
 }
 
-func (ix *sqliteIndex) candidates(ctx context.Context, m match, now time.Time, fn func([]byte, rowTimes) error) error {
+func (ix *sqliteIndex) candidates(ctx context.Context, m match, now time.Time, withRest bool, fn func(lean, rest []byte, t rowTimes) error) error {
+	rest, join := "NULL", ""
+	if withRest {
+		rest, join = "i.doc", " JOIN catalog_items i ON i.rowid = l.rowid"
+	}
 	// Without a match nearly every row qualifies: "+expires" keeps the
 	// planner from reaching each row through the expiry index.
-	q := `SELECT lean, fetched_at, first_seen, expires FROM catalog_lean WHERE +expires > ?`
+	q := `SELECT l.lean, ` + rest + `, l.fetched_at, l.first_seen, l.expires FROM catalog_lean l` + join + ` WHERE +l.expires > ?`
 	args := []any{ms(now)}
 	if !m.empty() {
 		// CROSS JOIN makes the index match the outer loop: left to itself
 		// the planner may walk the rows and probe the full-text index
 		// once per row, which took seconds over 100,000 rows.
-		q = `SELECT l.lean, l.fetched_at, l.first_seen, l.expires FROM catalog_fts f CROSS JOIN catalog_lean l ON l.rowid = f.rowid
-			WHERE catalog_fts MATCH ? AND l.expires > ?`
+		q = `SELECT l.lean, ` + rest + `, l.fetched_at, l.first_seen, l.expires FROM catalog_fts f CROSS JOIN catalog_lean l ON l.rowid = f.rowid` +
+			join + ` WHERE catalog_fts MATCH ? AND l.expires > ?`
 		args = []any{ftsQuery(m), ms(now)}
 	}
 	rs, err := ix.db.QueryContext(ctx, q, args...)
@@ -198,13 +202,13 @@ func (ix *sqliteIndex) candidates(ctx context.Context, m match, now time.Time, f
 		return fmt.Errorf("catalog: searching: %w", err)
 	}
 	defer rs.Close()
-	var lean sql.RawBytes
+	var lean, restB sql.RawBytes
 	var f, fs, e int64
 	for rs.Next() {
-		if err := rs.Scan(&lean, &f, &fs, &e); err != nil {
+		if err := rs.Scan(&lean, &restB, &f, &fs, &e); err != nil {
 			return err
 		}
-		if err := fn(lean, rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}); err != nil {
+		if err := fn(lean, restB, rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}); err != nil {
 			return err
 		}
 	}
