@@ -245,6 +245,17 @@ func TestCatalogClientAPI(t *testing.T) {
 	if len(kinds) < 3 || kinds[0] != "cached" || kinds[len(kinds)-1] != "done" || !slices.Contains(kinds, "live") {
 		t.Errorf("stream updates %v, want cached, live..., done", kinds)
 	}
+	// The same as Server-Sent Events from the discover route.
+	status, b = do("GET", "/v1/catalog/discover?"+url.Values{"q": {"developer"}, "kind": {"job"}, "city": {"Bengaluru", "Pune"}}.Encode(), "", "")
+	var events []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if name, ok := strings.CutPrefix(line, "event: "); ok {
+			events = append(events, name)
+		}
+	}
+	if status != http.StatusOK || len(events) < 3 || events[0] != "cached" || events[len(events)-1] != "done" {
+		t.Errorf("discover: %d, events %v", status, events)
+	}
 	// A harvest on demand through the API.
 	status, b = do("POST", "/v1/catalog/refresh", "", `{"kinds":["scholarship"]}`)
 	if status != http.StatusOK || !strings.Contains(string(b), `"onest:financial-support"`) {
