@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/binary"
 	"errors"
+	"math/bits"
 	"fmt"
 	"strconv"
 	"unicode/utf16"
@@ -228,8 +229,15 @@ func (p *parser) str() (start, end int, esc bool, err error) {
 	high := false
 	for p.pos < len(src) {
 		// Step over eight plain bytes at a time: long descriptions and
-		// URLs are most of a catalogue's bytes.
-		for p.pos+8 <= len(src) && plain8(binary.LittleEndian.Uint64(src[p.pos:])) {
+		// URLs are most of a catalogue's bytes. A word that holds a byte
+		// needing a look says where the first such byte is, so a short
+		// string (most keys and ids) costs one word, not one per byte.
+		for p.pos+8 <= len(src) {
+			m := notPlain8(binary.LittleEndian.Uint64(src[p.pos:]))
+			if m != 0 {
+				p.pos += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			p.pos += 8
 		}
 		if p.pos >= len(src) {
@@ -287,13 +295,16 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
-// plain8 reports whether all eight bytes of x are plain (see plain), using
-// the classic SWAR tests for a zero byte and for a byte below 0x20.
-func plain8(x uint64) bool {
+// notPlain8 returns a mask with the high bit set in each byte of x (little
+// endian) that is not plain (see plain), using the classic SWAR tests for a
+// zero byte and for a byte below 0x20. A borrow can flag a plain byte above
+// one that is not, never below, so the lowest flagged byte is always the
+// first byte that needs a look; zero means all eight are plain.
+func notPlain8(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	q := x ^ ('"' * ones)  // zero bytes where x has '"'
 	b := x ^ ('\\' * ones) // zero bytes where x has '\\'
-	return ((x-0x20*ones)&^x|(q-ones)&^q|(b-ones)&^b|x)&highs == 0
+	return ((x-0x20*ones)&^x | (q-ones)&^q | (b-ones)&^b | x) & highs
 }
 
 func isHex4(b []byte) bool {

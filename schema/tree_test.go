@@ -1,7 +1,10 @@
 package schema
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -88,23 +91,48 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// plain8 must agree with the byte table for every byte in every lane.
-func TestPlain8(t *testing.T) {
+// notPlain8 must find the first byte that is not plain (per the byte table)
+// in every lane, whatever follows it, and flag nothing in a plain word.
+func TestNotPlain8(t *testing.T) {
+	first := func(b []byte) int {
+		for i, d := range b {
+			if !plain[d] {
+				return i
+			}
+		}
+		return 8
+	}
+	check := func(b []byte) {
+		t.Helper()
+		x := binary.LittleEndian.Uint64(b)
+		got := 8
+		if m := notPlain8(x); m != 0 {
+			got = bits.TrailingZeros64(m) >> 3
+		}
+		if want := first(b); got != want {
+			t.Fatalf("notPlain8(%q) points at byte %d, want %d", b, got, want)
+		}
+	}
 	for lane := 0; lane < 8; lane++ {
 		for c := 0; c < 256; c++ {
 			b := []byte("abcdefgh")
 			b[lane] = byte(c)
-			x := uint64(0)
-			for i := 7; i >= 0; i-- {
-				x = x<<8 | uint64(b[i])
-			}
-			want := true
-			for _, d := range b {
-				want = want && plain[d]
-			}
-			if got := plain8(x); got != want {
-				t.Fatalf("plain8 with byte %#x in lane %d = %v, want %v", c, lane, got, want)
+			check(b)
+			// A byte that needs a look, followed by every other byte: a
+			// borrow must never hide the first one.
+			for _, d := range []byte{0, 0x1f, '"', '\\', 0x80, 0xff} {
+				for later := lane + 1; later < 8; later++ {
+					b := []byte("abcdefgh")
+					b[lane], b[later] = d, byte(c)
+					check(b)
+				}
 			}
 		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 100_000 {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], r.Uint64())
+		check(b[:])
 	}
 }
