@@ -71,7 +71,8 @@ type typ struct {
 	hasMin   bool
 	hasMax   bool
 	members  map[string]member
-	names    []string // member names, sorted, for suggestions
+	byLen    [][]namedMember // members by the length of their name (lookup)
+	names    []string        // member names, sorted, for suggestions
 	required []string
 	elem     *typ
 	hook     hook
@@ -82,6 +83,26 @@ type typ struct {
 type member struct {
 	t   *typ
 	bit uint64
+}
+
+type namedMember struct {
+	name string
+	member
+}
+
+// lookup finds the declared member named by the raw (unescaped) key b. Every
+// member of every object of a catalogue is looked up, and finding the few
+// names of one length and comparing bytes costs about half of hashing the
+// key for the map.
+func (t *typ) lookup(b []byte) (member, bool) {
+	if len(b) < len(t.byLen) {
+		for _, m := range t.byLen[len(b)] {
+			if m.name == string(b) {
+				return m.member, true
+			}
+		}
+	}
+	return member{}, false
 }
 
 // maxMembers bounds the members of one object rule to the bits of the mask.
@@ -146,6 +167,12 @@ func compileTypes(src string) (map[string]*typ, error) {
 			p.t.names = append(p.t.names, name)
 		}
 		sort.Strings(p.t.names)
+		for _, name := range p.t.names {
+			for len(p.t.byLen) <= len(name) {
+				p.t.byLen = append(p.t.byLen, nil)
+			}
+			p.t.byLen[len(name)] = append(p.t.byLen[len(name)], namedMember{name, p.t.members[name]})
+		}
 	}
 	return types, nil
 }

@@ -447,3 +447,24 @@ func TestEveryActionHasAMessageRule(t *testing.T) {
 		t.Errorf("Actions() has %d entries, want %d", got, len(coreActions))
 	}
 }
+
+// lookup must find exactly the declared members, as the map does.
+func TestMemberLookupAgreesWithTheMap(t *testing.T) {
+	types, err := compileTypes(coreObjects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ty := range types {
+		for name, want := range ty.members {
+			if got, ok := ty.lookup([]byte(name)); !ok || got != want {
+				t.Fatalf("%s.lookup(%q) = %+v, %v; want %+v", ty.name, name, got, ok, want)
+			}
+			for _, other := range []string{"", name + "x", name[:len(name)-1], strings.ToUpper(name)} {
+				_, declared := ty.members[other]
+				if _, ok := ty.lookup([]byte(other)); ok != declared {
+					t.Fatalf("%s.lookup(%q) found = %v, declared = %v", ty.name, other, ok, declared)
+				}
+			}
+		}
+	}
+}

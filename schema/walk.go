@@ -233,7 +233,7 @@ func (w *walker) walk(i int32, ty *typ) {
 			if w.t.nodes[c].keyEsc {
 				m, ok = ty.members[w.t.key(c)]
 			} else {
-				m, ok = ty.members[string(w.t.rawKey(c))]
+				m, ok = ty.lookup(w.t.rawKey(c))
 			}
 			if !ok {
 				w.unknownMember(c, ty)
