@@ -95,3 +95,54 @@ func TestIndexerFollowsTheLogUnderALease(t *testing.T) {
 	storeCallback(t, st, 4, onSearch("onest:learning-experiences", "bpp", "p", "P", "", item{id: "4", name: "Tailoring basics"}), "ACK")
 	waitFor(t, "the other instance to take over", func() bool { return found(cats[other], "tailoring") })
 }
+
+// TestHarvestSchedule: the first harvest of a new database waits after
+// start, later ones follow the interval from the last one recorded (by any
+// instance), and a harvest nobody answered is retried sooner.
+func TestHarvestSchedule(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	c := newTestCatalog(t, &now)
+	c.cfg.HarvestInterval = time.Hour
+	c.started = now
+	due := func() bool {
+		t.Helper()
+		d, err := c.harvestDue(ctx, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if due() {
+		t.Error("due at start")
+	}
+	now = now.Add(firstHarvestDelay)
+	if !due() {
+		t.Error("not due after the first delay")
+	}
+	if err := c.cfg.Store.PutKV(ctx, lastHarvestKey, []byte(now.Format(time.RFC3339Nano)), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(59 * time.Minute)
+	if due() {
+		t.Error("due before the interval")
+	}
+	now = now.Add(time.Minute)
+	if !due() {
+		t.Error("not due after the interval")
+	}
+	c.retryAt = now.Add(harvestRetry)
+	if due() {
+		t.Error("due before the retry time")
+	}
+}
+
+func TestCatalogExpInThePast(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	c := newTestCatalog(t, &now)
+	body := []byte(`{"context":{"domain":"onest:learning-experiences","action":"on_search","bpp_id":"b"},
+		"message":{"catalog":{"exp":"2026-11-28T09:00:00Z","providers":[{"id":"p","items":[{"id":"i","descriptor":{"name":"Stale"}}]}]}}}`)
+	if n, err := c.IngestOnSearch(context.Background(), body, now, 0); err != nil || n != 0 {
+		t.Errorf("a catalog past its exp cached %d items (%v)", n, err)
+	}
+}
