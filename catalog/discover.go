@@ -58,8 +58,7 @@ type Failure struct {
 // names one): a progress update names the searches' transactions and the
 // providers expected, then each provider's matching opportunities are
 // emitted as they arrive, with progress and failures, until every search is
-// over (type done). Live answers also
-// refresh the cache. It returns the live searches' transaction ids, joined
+// over (type done). Live answers also refresh the cache. It returns the live searches' transaction ids, joined
 // by commas when several domains were searched. An error from emit ends
 // Discover with that error.
 func (c *Catalog) Discover(ctx context.Context, q Query, emit func(Update) error) (string, error) {
@@ -133,6 +132,8 @@ func (c *Catalog) Discover(ctx context.Context, q Query, emit func(Update) error
 	for _, f := range failures {
 		failed[f.BppID] = true
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var emitErr error
 	send := func(u Update) error {
 		if emitErr != nil {
@@ -142,12 +143,11 @@ func (c *Catalog) Discover(ctx context.Context, q Query, emit func(Update) error
 		u.Answered, u.Expected = len(answered), max(expected, len(answered))
 		if err := emit(u); err != nil {
 			emitErr = err
+			cancel() // the other searches' waits end too: nobody listens
 		}
 		return emitErr
 	}
 	var wg sync.WaitGroup
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	for _, s := range searches {
 		wg.Go(func() {
 			opt := c.cfg.Collect
