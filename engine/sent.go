@@ -26,8 +26,11 @@ type sentCache struct {
 	next  int
 }
 
+// newSentCache returns an empty cache of at most max requests. Its map and
+// ring grow with use rather than being reserved up front: a full cache is
+// about 10 MB, which an idle or lightly used BAP should not carry.
 func newSentCache(max int) *sentCache {
-	return &sentCache{max: max, byID: make(map[string]sentRequest, max), order: make([]string, 0, max)}
+	return &sentCache{max: max, byID: map[string]sentRequest{}}
 }
 
 func (c *sentCache) put(messageID string, r sentRequest) {
