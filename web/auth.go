@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/mail"
@@ -17,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/onest-seeker/seeker/store"
@@ -150,6 +150,10 @@ func (s *Server) user(fn func(*request) (result, error)) func(*request) (result,
 	}
 }
 
+// getJSON and putJSON keep the app's records in the key-value store. They
+// use the same JSON package as the wire types (encoding/json/v2's), so a
+// stored beckn.XInput keeps its lenient scalars (form.resubmit, required)
+// exactly: encoding/json would drop what only the v2 methods encode.
 func (s *Server) getJSON(ctx context.Context, key string, v any) error {
 	b, err := s.cfg.Store.GetKV(ctx, key)
 	if err != nil {

@@ -321,11 +321,12 @@ func TestLearnerJourneys(t *testing.T) {
 
 	journeys := []journey{
 		{name: "learning", kind: "course", query: "javascript", filter: "f.language=en", title: "JavaScript for Web Developers",
-			confirmed: "Enrolled, not started", update: "In progress", finish: "rate"},
+			confirmed: "Enrolled, not started", update: "In progress", finish: "rate", resubmit: true},
 		{name: "work", kind: "job", query: "flutter", filter: "f.employment_type=full-time", title: "Flutter Developer",
 			confirmed: "Application submitted", update: "Being assessed", finish: "cancel"},
 		{name: "financial", kind: "scholarship", query: "economically backward", filter: "f.gender=female", title: "XYZ Undergraduation scholarship",
-			steps: 4, confirmed: "Application submitted", update: "Application approved", finish: "rate"},
+			steps: 4, confirmed: "Application submitted", update: "Application approved", finish: "rate",
+			badField: "user-bank-ifsc", goodValue: "SBIN0001234", badStep: 2},
 		{name: "expert", kind: "mentorship", query: "time management", filter: "f.language=en",
 			confirmed: "Scheduled", update: "Rescheduled", finish: "cancel"},
 	}
@@ -371,6 +372,17 @@ type journey struct {
 	steps             int
 	confirmed, update string
 	finish            string // "rate" or "cancel"
+	// badField is answered wrongly at form step badStep (0-based) with a
+	// value only the provider refuses, then corrected to goodValue.
+	badField, goodValue string
+	badStep             int
+	// resubmit: the form allows resubmission; the test changes its answers.
+	resubmit bool
+}
+
+// badValue sets the answer to the journey's bad field.
+func (j journey) badValue(b *browser, v string) {
+	evalJS[bool](b, fmt.Sprintf(`(() => { const el = document.querySelector("form.provider-form [name='%s']"); el.value = %q; return true; })()`, j.badField, v))
 }
 
 func signUp(b *browser) {
@@ -477,6 +489,13 @@ func (j journey) walk(b *browser) {
 			t.Errorf("form step 1: no fields were pre-filled from the profile")
 		}
 		b.screenshot(fmt.Sprintf("%s-form-%d", j.name, forms+1))
+		bad := j.badField != "" && forms == j.badStep
+		if bad {
+			// An answer only the provider can judge: its field error
+			// must come back next to the field, and a corrected answer
+			// must go through.
+			j.badValue(b, "BAD-IFSC")
+		}
 		j.fillForm(b, doc)
 		if b.exists("#form-error") {
 			t.Fatalf("form step %d refused:\n%s", forms+1, b.text("main"))
@@ -487,6 +506,15 @@ func (j journey) walk(b *browser) {
 		}
 		b.click("#send-btn")
 		b.waitJS("after sending", `document.querySelector("#live") !== null || document.querySelector("form.provider-form") !== null`)
+		if bad {
+			b.waitJS("provider's field error", fmt.Sprintf(`document.querySelector("#form-error") !== null && document.querySelector(".field.invalid [name='%s']") !== null`, j.badField))
+			b.screenshot(j.name + "-provider-error")
+			j.badValue(b, j.goodValue)
+			b.click("#review-btn")
+			b.waitJS("review after correction", `document.querySelector("#review") !== null`)
+			b.click("#send-btn")
+			b.waitJS("after resending", `document.querySelector("#live") !== null || document.querySelector("form.provider-form") !== null`)
+		}
 		if b.exists("form.provider-form") && !b.exists("#form-error") {
 			// The next step came at once: go round through its page.
 			b.open(strings.TrimSuffix(b.path(), "/form"))
@@ -495,6 +523,19 @@ func (j journey) walk(b *browser) {
 			t.Fatalf("the provider refused step %d:\n%s", forms+1, b.text("main"))
 		}
 		forms++
+	}
+	// A step the provider lets the learner resubmit can be changed.
+	if j.resubmit {
+		b.waitJS("resubmit offered", `document.querySelector("a[href*='which=step-0']") !== null`)
+		b.click("a[href*='which=step-0']")
+		b.waitJS("form again", `document.querySelector("form.provider-form") !== null`)
+		j.fillForm(b, doc)
+		b.waitJS("review", `document.querySelector("#review") !== null`)
+		b.click("#send-btn")
+		b.waitJS("resubmitted", `document.querySelector("#live") !== null`)
+		if b.exists("#form-error") {
+			t.Fatalf("the resubmission was refused:\n%s", b.text("main"))
+		}
 	}
 	if j.steps > 0 && forms != j.steps {
 		t.Errorf("%d form steps filled, want %d", forms, j.steps)

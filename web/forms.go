@@ -524,6 +524,10 @@ func (s *Server) sendForm(rq *request, a *application, v *appView, ff *fetchedFo
 		}
 		return redirect(to + "?sent=feedback"), nil
 	}
+	if ff.Which != "current" {
+		// A resubmitted step: the application goes on where it was.
+		return redirect(to + "?sent=form"), nil
+	}
 	// The provider answers a valid step with the next on_init.
 	m, err := s.waitInbound(ctx, a.Txn, v.LastSeq, func(m *store.Message) bool { return m.Action == beckn.ActionOnInit })
 	if err != nil {
