@@ -301,7 +301,7 @@ func (s *Server) resultsView(l *lang, dq discoverQuery, res *catalog.Results, li
 	rv := resultsView{L: l, Query: dq, Page: dq.Page}
 	var groups []catalog.Group
 	if res != nil {
-		groups = slices.Clone(res.Groups)
+		groups = res.Groups
 		rv.Total = res.Total
 	}
 	groups, added := mergeLive(groups, live, dq.Page == 1)
@@ -329,16 +329,15 @@ func (s *Server) resultsView(l *lang, dq discoverQuery, res *catalog.Results, li
 // mergeLive folds live offers into a page of groups. It returns the groups
 // and how many groups it added.
 func mergeLive(groups []catalog.Group, live []catalog.Opportunity, firstPage bool) ([]catalog.Group, int) {
+	groups = slices.Clone(groups) // the caller's page stays as it was
 	added := 0
 	for _, o := range live {
 		placed := false
 		for gi := range groups {
 			g := &groups[gi]
 			if i := slices.IndexFunc(g.Offers, func(x catalog.Opportunity) bool { return x.ID == o.ID }); i >= 0 {
-				if !placed {
-					g.Offers = slices.Clone(g.Offers)
-					g.Offers[i] = o
-				}
+				g.Offers = slices.Clone(g.Offers)
+				g.Offers[i] = o
 				placed = true
 				break
 			}

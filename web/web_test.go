@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onest-seeker/seeker/catalog"
 	"github.com/onest-seeker/seeker/engine"
 	"github.com/onest-seeker/seeker/registry"
 	"github.com/onest-seeker/seeker/signing"
@@ -510,4 +511,34 @@ func mustQuery(t testing.TB, u string) url.Values {
 		t.Fatal(err)
 	}
 	return p.Query()
+}
+
+// Live offers replace their cached copies, join their group, and start new
+// groups only on the first page and only up to a page.
+func TestMergeLive(t *testing.T) {
+	cached := []catalog.Group{{Key: "g1", Offers: []catalog.Opportunity{{ID: "a", GroupKey: "g1", Title: "old"}}}}
+	live := []catalog.Opportunity{
+		{ID: "a", GroupKey: "g1", Title: "new"},
+		{ID: "b", GroupKey: "g1"},
+		{ID: "c", GroupKey: "g2"},
+	}
+	got, added := mergeLive(cached, live, true)
+	if added != 1 || len(got) != 2 || got[0].Offers[0].Title != "new" || len(got[0].Offers) != 2 || got[1].Key != "g2" {
+		t.Fatalf("merged %+v (added %d)", got, added)
+	}
+	if cached[0].Offers[0].Title != "old" || len(cached[0].Offers) != 1 {
+		t.Fatal("mergeLive changed the cached page it was given")
+	}
+	if _, added := mergeLive(cached, live, false); added != 0 {
+		t.Fatal("a later page grew new groups")
+	}
+}
+
+// Without a catalog the discovery page says so instead of failing.
+func TestDiscoverWithoutCatalog(t *testing.T) {
+	_, ts := newTestServer(t)
+	resp, page := get(t, client(t), ts.URL+"/?kind=job&f.city=Pune&f.bogus=1")
+	if resp.StatusCode != 200 || !strings.Contains(page, "Discovery is not available") || !strings.Contains(page, "bogus") {
+		t.Fatalf("%d\n%s", resp.StatusCode, page)
+	}
 }

@@ -47,6 +47,14 @@
     ds.onerror = function () { ds.close(); results.setAttribute("data-done", "1"); };
   }
 
+  // A form that came back with errors: focus the summary, so keyboard and
+  // screen reader users land on what to fix.
+  var formError = document.getElementById("form-error");
+  if (formError) {
+    formError.setAttribute("tabindex", "-1");
+    formError.focus();
+  }
+
   // On a phone the filters start folded, so results come first; on a
   // laptop they stay open beside them.
   var filters = document.querySelector("details.filters");
