@@ -58,6 +58,11 @@ type Server struct {
 	cfg Config
 	log *slog.Logger
 	mux *http.ServeMux
+	// streams ends with EndStreams: event streams (SSE, NDJSON) run under
+	// it as well as under their request, so a graceful shutdown can end
+	// them at once while synchronous requests run to their answer.
+	streams    context.Context
+	endStreams context.CancelFunc
 }
 
 // New returns the client API handler.
@@ -69,6 +74,7 @@ func New(cfg Config) *Server {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux()}
+	s.streams, s.endStreams = context.WithCancel(context.Background())
 	s.mux.HandleFunc("POST /key/{key}/{action}", s.compat)
 	s.mux.HandleFunc("POST /{action}", s.compat)
 	s.routesV1()
@@ -76,7 +82,28 @@ func New(cfg Config) *Server {
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isStream(r) {
+		ctx, cancel := context.WithCancel(r.Context())
+		stop := context.AfterFunc(s.streams, cancel)
+		defer stop()
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// EndStreams ends every open event stream and every one opened later. A
+// stream never goes idle, so a graceful shutdown would otherwise wait its
+// whole timeout for it; a learner's synchronous search, by contrast, must
+// still get its answer while the instance drains.
+func (s *Server) EndStreams() { s.endStreams() }
+
+// isStream reports a request for an event stream: Server-Sent Events or
+// NDJSON, asked for by Accept, by ?stream=ndjson, or by the events route.
+func isStream(r *http.Request) bool {
+	return wantsStream(r) || r.URL.Query().Get("stream") == "ndjson" || strings.HasSuffix(r.URL.Path, "/events")
+}
 
 // client returns the name of the client whose key the request carries. The
 // key may come as a bearer token, an X-API-Key header, or a /key/{key}/ path

@@ -170,7 +170,8 @@ func (s *Server) streamDiscover(w http.ResponseWriter, r *http.Request, q catalo
 	}
 }
 
-// wantsStream reports whether a POST /v1/search asks for the merged
+// wantsStream reports whether the client's Accept asks for an event stream
+// (Server-Sent Events or NDJSON), e.g. a POST /v1/search for the merged
 // cached+live stream instead of the protocol answer.
 func wantsStream(r *http.Request) bool {
 	a := r.Header.Get("Accept")

@@ -234,17 +234,16 @@ func New(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	// Event streams never go idle, so Shutdown would wait its whole timeout
-	// for them: cancelling the requests' base context ends them at once.
-	baseCtx, cancelBase := context.WithCancel(context.Background())
 	clientHandler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.serveHealth(w, r) {
 			s.API.ServeHTTP(w, r)
 		}
 	})
-	s.client = &http.Server{Handler: clientHandler, ReadHeaderTimeout: 10 * time.Second,
-		BaseContext: func(net.Listener) context.Context { return baseCtx }}
-	s.client.RegisterOnShutdown(cancelBase)
+	s.client = &http.Server{Handler: clientHandler, ReadHeaderTimeout: 10 * time.Second}
+	// Event streams never go idle, so Shutdown would wait its whole timeout
+	// for them: they end as it starts, while synchronous requests (a
+	// search collecting answers) run to their answer within its timeout.
+	s.client.RegisterOnShutdown(s.API.EndStreams)
 	return s, nil
 }
 
@@ -339,11 +338,13 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if s.network != nil {
-			_ = s.network.Shutdown(ctx)
-		}
+		// The client side drains first: a synchronous search still
+		// collecting answers needs the network side to take them.
 		if s.client != nil {
 			_ = s.client.Shutdown(ctx)
+		}
+		if s.network != nil {
+			_ = s.network.Shutdown(ctx)
 		}
 		s.closeWeb(ctx)
 		s.closeCatalog()
