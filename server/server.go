@@ -60,8 +60,8 @@ type Server struct {
 	// catalog is the catalog cache and its harvester (server/catalog.go).
 	catalog catalogPart
 	// web is the learner web app (server/web.go).
-	web webPart
-	ownStore  bool
+	web      webPart
+	ownStore bool
 
 	network, client     *http.Server
 	networkLn, clientLn net.Listener
