@@ -2,13 +2,13 @@ package registry
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"

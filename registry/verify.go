@@ -20,7 +20,9 @@ import (
 func (c *Cache) VerifyHeader(ctx context.Context, v signing.Verifier, body []byte, h signing.Header, expected string) (Subscriber, error) {
 	verify := v.Verify
 	if expected != "" {
-		verify = func(body []byte, h signing.Header, pub ed25519.PublicKey) error { return v.VerifyFor(body, h, pub, expected) }
+		verify = func(body []byte, h signing.Header, pub ed25519.PublicKey) error {
+			return v.VerifyFor(body, h, pub, expected)
+		}
 	}
 	if expected != "" && h.SubscriberID != expected {
 		// Refuse impersonation before it costs a registry lookup.

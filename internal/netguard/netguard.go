@@ -58,7 +58,9 @@ func Dialer(allowPrivate bool, timeout time.Duration) *net.Dialer {
 func Client(allowPrivate bool, timeout time.Duration) *http.Client {
 	d := Dialer(allowPrivate, timeout)
 	tr := &http.Transport{
-		DialContext:           func(ctx context.Context, network, addr string) (net.Conn, error) { return d.DialContext(ctx, network, addr) },
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return d.DialContext(ctx, network, addr)
+		},
 		TLSHandshakeTimeout:   timeout,
 		ResponseHeaderTimeout: timeout,
 		MaxIdleConnsPerHost:   8,
