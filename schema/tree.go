@@ -473,7 +473,14 @@ func (t *tree) member(i int32, name string) int32 {
 		return -1
 	}
 	for c := t.nodes[i].first; c >= 0; c = t.nodes[c].next {
-		if t.keyIs(c, name) {
+		// Policy rules look members up by name all over a catalogue; a key
+		// without escapes of another length is skipped without a call.
+		n := &t.nodes[c]
+		if n.keyEsc {
+			if t.keyIs(c, name) {
+				return c
+			}
+		} else if int(n.keyEnd-n.keyStart) == len(name) && string(t.src[n.keyStart:n.keyEnd]) == name {
 			return c
 		}
 	}
