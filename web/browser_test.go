@@ -15,6 +15,7 @@ import (
 
 	"github.com/onest-seeker/seeker/config"
 	"github.com/onest-seeker/seeker/sandbox"
+	"github.com/onest-seeker/seeker/sandbox/bpp"
 	"github.com/onest-seeker/seeker/server"
 	"github.com/onest-seeker/seeker/signing"
 )
@@ -46,6 +47,9 @@ func findChromium() string {
 	return ""
 }
 
+// silentBPP never answers a search.
+const silentBPP = "le-silent.sandbox.local"
+
 // stack is the sandbox network and a Seeker with the web app.
 type stack struct {
 	network *sandbox.Network
@@ -62,7 +66,10 @@ func startStack(t *testing.T) *stack {
 	// Time scale 4: the first unsolicited update comes 7.5 s after
 	// confirm, long enough for the application page to be open when it
 	// arrives.
-	nw, err := sandbox.Start(ctx, sandbox.Options{TimeScale: 4, Seed: 11})
+	// A learning provider that acknowledges searches and never answers:
+	// the results page must name it as not answering.
+	silent := sandbox.BPPSpec{SubscriberID: silentBPP, Domain: "onest:learning-experiences", Faults: bpp.Faults{Silent: true}}
+	nw, err := sandbox.Start(ctx, sandbox.Options{TimeScale: 4, Seed: 11, ExtraBPPs: []sandbox.BPPSpec{silent}})
 	if err != nil {
 		t.Fatalf("sandbox.Start: %v", err)
 	}
@@ -451,6 +458,9 @@ func (j journey) walk(b *browser) {
 	b.open("/?kind=" + j.kind + "&q=" + strings.ReplaceAll(j.query, " ", "+") + "&" + j.filter)
 	b.waitJS("results done", `document.querySelector("#results[data-done]") !== null`)
 	b.waitJS("progress says providers answered", `/\d+/.test(document.querySelector("#answered") ? document.querySelector("#answered").textContent : "")`)
+	if j.kind == "course" {
+		b.waitJS("the silent provider named", fmt.Sprintf(`document.querySelector("#failed") !== null && document.querySelector("#failed").textContent.includes(%q)`, silentBPP))
+	}
 	// The named item, or (without a name) the first result.
 	sel := fmt.Sprintf(`[...document.querySelectorAll("#results h2 a")].find(a => a.textContent.includes(%q))`, j.title)
 	b.waitJS("result "+j.title, sel+` !== undefined`)
