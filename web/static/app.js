@@ -56,12 +56,16 @@
   }
 
   // On a phone the filters start folded, so results come first; on a
-  // laptop they stay open beside them.
+  // laptop they stay open beside them (also when the window or the phone
+  // turns). Filters in use keep them open.
   var filters = document.querySelector("details.filters");
-  if (filters && window.matchMedia && window.matchMedia("(max-width: 899px)").matches && !filters.querySelector("select option[selected]:not([value=''])") ) {
-    var anySet = false;
-    filters.querySelectorAll("input[type=number], input[type=date]").forEach(function (i) { if (i.value) anySet = true; });
-    if (!anySet) filters.removeAttribute("open");
+  if (filters && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 899px)");
+    var inUse = false;
+    filters.querySelectorAll("select, input[type=number], input[type=date]").forEach(function (el) { if (el.value) inUse = true; });
+    var fit = function () { if (!inUse) filters.open = !narrow.matches; };
+    fit();
+    if (narrow.addEventListener) narrow.addEventListener("change", fit);
   }
 
   // Filters: submit when a select changes (the Apply button stays for
