@@ -681,6 +681,9 @@ func (s *Server) applicationPage(rq *request) (result, error) {
 		return result{}, err
 	}
 	p := appPage{V: v, Refused: truncate(rq.r.URL.Query().Get("refused"), 300), Kind: kindOf(a.Domain), Sent: rq.r.URL.Query().Get("sent")}
+	if p.Refused != "" {
+		v.Pending = "" // a refused request has no answer to wait for
+	}
 	switch panel := rq.r.URL.Query().Get("panel"); panel {
 	case "cancel":
 		if v.Active() && len(v.CancelReasons) == 0 {
