@@ -95,12 +95,14 @@ func (t *tree) parse(src []byte) error {
 	t.src = src
 	t.nodes = t.nodes[:0]
 	t.badUTF8 = false
-	p := parser{t: t, src: src}
+	p := parser{t: t, src: src, nodes: t.nodes}
 	p.skipWS()
 	if p.pos >= len(src) {
 		return &syntaxError{p.pos, "empty document"}
 	}
-	if _, err := p.value(0); err != nil {
+	_, err := p.value(0)
+	t.nodes = p.nodes // also on error, so the pooled tree keeps its arena
+	if err != nil {
 		return err
 	}
 	p.skipWS()
@@ -110,10 +112,13 @@ func (t *tree) parse(src []byte) error {
 	return nil
 }
 
+// parser fills a tree. It holds the arena itself while it works, so that
+// adding a node does not go through the tree for the slice every time.
 type parser struct {
-	t   *tree
-	src []byte
-	pos int
+	t     *tree
+	src   []byte
+	pos   int
+	nodes []node
 }
 
 func (p *parser) fail(msg string) error { return &syntaxError{p.pos, msg} }
@@ -130,8 +135,8 @@ func (p *parser) skipWS() {
 }
 
 func (p *parser) add(n node) int32 {
-	p.t.nodes = append(p.t.nodes, n)
-	return int32(len(p.t.nodes) - 1)
+	p.nodes = append(p.nodes, n)
+	return int32(len(p.nodes) - 1)
 }
 
 // value parses one value at p.pos (whitespace already skipped).
@@ -325,7 +330,7 @@ func (p *parser) object(depth int) (int32, error) {
 	p.skipWS()
 	if p.pos < len(p.src) && p.src[p.pos] == '}' {
 		p.pos++
-		p.t.nodes[self].end = int32(p.pos)
+		p.nodes[self].end = int32(p.pos)
 		return self, nil
 	}
 	last := int32(-1)
@@ -348,12 +353,12 @@ func (p *parser) object(depth int) (int32, error) {
 		if err != nil {
 			return -1, err
 		}
-		c := &p.t.nodes[child]
+		c := &p.nodes[child]
 		c.keyStart, c.keyEnd, c.keyEsc = int32(ks), int32(ke), kesc
 		if last < 0 {
-			p.t.nodes[self].first = child
+			p.nodes[self].first = child
 		} else {
-			p.t.nodes[last].next = child
+			p.nodes[last].next = child
 		}
 		last = child
 		p.skipWS()
@@ -365,7 +370,7 @@ func (p *parser) object(depth int) (int32, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			p.t.nodes[self].end = int32(p.pos)
+			p.nodes[self].end = int32(p.pos)
 			return self, nil
 		default:
 			return -1, p.fail("expected ',' or '}' in an object")
@@ -382,7 +387,7 @@ func (p *parser) array(depth int) (int32, error) {
 	p.skipWS()
 	if p.pos < len(p.src) && p.src[p.pos] == ']' {
 		p.pos++
-		p.t.nodes[self].end = int32(p.pos)
+		p.nodes[self].end = int32(p.pos)
 		return self, nil
 	}
 	last := int32(-1)
@@ -393,9 +398,9 @@ func (p *parser) array(depth int) (int32, error) {
 			return -1, err
 		}
 		if last < 0 {
-			p.t.nodes[self].first = child
+			p.nodes[self].first = child
 		} else {
-			p.t.nodes[last].next = child
+			p.nodes[last].next = child
 		}
 		last = child
 		p.skipWS()
@@ -407,7 +412,7 @@ func (p *parser) array(depth int) (int32, error) {
 			p.pos++
 		case ']':
 			p.pos++
-			p.t.nodes[self].end = int32(p.pos)
+			p.nodes[self].end = int32(p.pos)
 			return self, nil
 		default:
 			return -1, p.fail("expected ',' or ']' in an array")
