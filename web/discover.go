@@ -226,7 +226,10 @@ type offerView struct {
 
 // progressView is the progress line (also streamed).
 type progressView struct {
-	L        *lang
+	L *lang
+	// Cached: a broad browse answered from the cache alone (the harvest
+	// keeps it fresh), without asking every provider again.
+	Cached   bool
 	Started  bool
 	Done     bool
 	Answered int
@@ -273,6 +276,12 @@ func (s *Server) discoverPage(rq *request) (result, error) {
 	}
 	v.Results = s.resultsView(rq.lang, dq, res, nil)
 	v.Results.Loading = true
+	if res != nil && res.Total > 0 && strings.TrimSpace(dq.Q.Text) == "" && len(dq.Q.Filters) == 0 {
+		// Browsing everything of a tab: the harvested cache is the
+		// answer. A live search of every provider per page view would
+		// ask the whole network the same broad question again and again.
+		v.Stream, v.Results.Loading, v.Progress.Cached = "", false, true
+	}
 	for _, f := range kindFilters[dq.Q.Kind] {
 		fv := filterView{filterDef: f, Value: dq.Values[f.Name]}
 		if res != nil && f.Input == "facet" {
