@@ -8,11 +8,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"hash/fnv"
 	"net/http"
 	"net/mail"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -181,9 +181,11 @@ func (s *Server) loadUser(ctx context.Context, id string) (*user, error) {
 // updateUser applies change to the stored learner under this instance's
 // lock for that learner, so two tabs saving at once do not lose a change.
 func (s *Server) updateUser(ctx context.Context, id string, change func(*user) error) (*user, error) {
-	mu, _ := s.userLocks.LoadOrStore(id, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	mu := &s.userLocks[h.Sum32()%uint32(len(s.userLocks))]
+	mu.Lock()
+	defer mu.Unlock()
 	u, err := s.loadUser(ctx, id)
 	if err != nil {
 		return nil, err

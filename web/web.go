@@ -80,8 +80,9 @@ type Server struct {
 	pages map[string]*template.Template
 	i18n  *catalogue
 	// userLocks serialise read-modify-write of one user's record within
-	// this instance (the KV has no compare-and-swap).
-	userLocks sync.Map
+	// this instance (the KV has no compare-and-swap); a fixed set striped
+	// by user id, so memory does not grow with the number of learners.
+	userLocks [64]sync.Mutex
 	static    http.Handler
 }
 
