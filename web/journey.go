@@ -667,7 +667,7 @@ type appPage struct {
 	Panel   string // "cancel", "rate", "update" or ""
 	// Sent acknowledges what was just sent ("form", "feedback").
 	Sent string
-	Kind    string
+	Kind string
 }
 
 func (s *Server) applicationPage(rq *request) (result, error) {
