@@ -578,6 +578,19 @@ func (j journey) walk(b *browser) {
 	}
 	b.screenshot(j.name + "-update")
 
+	if j.name == "work" {
+		// Track and change contact details while the application is open.
+		b.run("track", chromedp.Click(chromedp.CSS(`form[action$="/track"] button`)), chromedp.WaitReady(chromedp.CSS("main")))
+		b.waitJS("tracking link", `document.querySelector("#track-link") !== null`)
+		b.click(`a[href$="?panel=update"]`)
+		b.run("new phone", chromedp.SendKeys(chromedp.CSS("#up-phone"), "+91-9123456780"))
+		b.screenshot(j.name + "-update-contact")
+		b.click(`form[action$="/update"] button`)
+		b.waitJS("back on the application", `document.querySelector("#live") !== null`)
+		if b.exists(".notice.error") {
+			t.Fatalf("the update was refused:\n%s", b.text("main"))
+		}
+	}
 	switch j.finish {
 	case "cancel":
 		b.click("#cancel-link")
