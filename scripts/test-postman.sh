@@ -48,7 +48,8 @@ client_port=$(free_port)
 "$work/seeker" init --out "$work/seeker.yaml" --subscriber-id seeker-ci.local \
 	--subscriber-url "http://127.0.0.1:$net_port" --registry-url "$registry" \
 	--registry-encryption-public-key "$regkey" >/dev/null
-export SEEKER_LISTEN_NETWORK="127.0.0.1:$net_port" SEEKER_LISTEN_CLIENT="127.0.0.1:$client_port"
+web_port=$(free_port)
+export SEEKER_LISTEN_NETWORK="127.0.0.1:$net_port" SEEKER_LISTEN_CLIENT="127.0.0.1:$client_port" SEEKER_LISTEN_WEB="127.0.0.1:$web_port"
 export SEEKER_STORAGE="$work/seeker.db" SEEKER_ALLOW_PRIVATE_FETCH=true
 # Eight of the collection's requests break ONEST's own mandatory-field
 # policy (select/init without provider.id, init without age or gender,

@@ -68,7 +68,21 @@ search_quiet: 3s
 
 listen:
   network: 127.0.0.1:8081   # what providers and the gateway call
-  client: 127.0.0.1:8080    # client API and learner web app
+  client: 127.0.0.1:8080    # client API for partner apps
+  web: 127.0.0.1:8082       # learner web app; empty switches it off
+
+# The learner web app. Serve it through HTTPS (a reverse proxy terminating TLS
+# counts) and keep secure_cookies on; turn it off only for plain-HTTP testing.
+web:
+  secure_cookies: true
+  session_ttl: 168h   # how long a sign-in lasts
+  wait: 12s           # how long a page waits for a provider before it shows progress
+
+# The catalog cache answers discovery at once; every on_search received
+# updates it, and a broad search per domain harvests it periodically.
+catalog:
+  harvest_interval: 1h   # 0: no periodic harvest
+  default_ttl: 24h       # how long an item is kept when its provider gives no ttl
 
 # A SQLite file (one machine) or a postgres:// URL (several instances).
 storage: seeker.db

@@ -45,6 +45,9 @@ SEEKER_* environment overrides, until interrupted.`,
 			fmt.Fprintf(w, "Seeker %s is ready in %s\n", cfg.SubscriberID, time.Since(start).Round(time.Millisecond))
 			fmt.Fprintf(w, "  network side: %s (registered as %s)\n", srv.NetworkURL(), cfg.SubscriberURL)
 			fmt.Fprintf(w, "  client API:   %s\n", srv.ClientURL())
+			if u := srv.WebURL(); u != "" {
+				fmt.Fprintf(w, "  web app:      %s\n", u)
+			}
 			select {
 			case <-ctx.Done():
 				fmt.Fprintln(w, "shutting down")
