@@ -263,7 +263,10 @@ func (e *Engine) Start(ctx context.Context) {
 }
 
 // Stop ends the outbox worker and waits for it and for the outcomes of
-// first attempts still being recorded, so the store may be closed next.
+// first attempts still being recorded, so the store may be closed next. Call
+// it once callers have stopped sending (the server drains its client side
+// first): a Send racing with Stop could record its outcome after Stop
+// returned.
 func (e *Engine) Stop() {
 	e.mu.Lock()
 	cancel, done := e.stop, e.stopped
