@@ -102,12 +102,7 @@ var inputTypes = map[string]bool{
 
 // formFields builds the controls of form with answers, marking the fields
 // the profile filled and attaching errors.
-//
-// A group of radio buttons whose label is one of its own options (xinput
-// takes the first button's label when the question is a loose <label>
-// beside the group, as the sandbox's forms write it) is labelled with the
-// app's own words for that ONEST-001 field, else the field name.
-func formFields(l *lang, form *xinput.Form, answers url.Values, shared []string, errs map[string]string, files map[string]string, profile xinput.Profile) []fieldView {
+func formFields(form *xinput.Form, answers url.Values, shared []string, errs map[string]string, files map[string]string, profile xinput.Profile) []fieldView {
 	var out []fieldView
 	for i, fl := range form.Fields {
 		if fl.Hidden {
@@ -130,12 +125,6 @@ func formFields(l *lang, form *xinput.Form, answers url.Values, shared []string,
 				break
 			}
 			fv.Options = append(fv.Options, xinput.Option{Value: o.Value, Label: truncate(plainText(firstNonEmpty(o.Label, o.Value)), 200)})
-		}
-		if len(fv.Options) > 1 && slices.ContainsFunc(fv.Options, func(o xinput.Option) bool { return o.Label == fv.Label }) {
-			fv.Label = fl.Name
-			if l != nil && l.Has("field."+fl.Name) {
-				fv.Label = l.T("field." + fl.Name)
-			}
 		}
 		if typ == "checkbox" && len(fv.Options) == 1 && (fv.Options[0].Label == "" || fv.Options[0].Label == fv.Label) {
 			fv.Options[0].Label = fv.Label
@@ -238,7 +227,7 @@ func (s *Server) formPage(rq *request) (result, error) {
 		answers, _ = xinput.Prefill(ff.Form, nil)
 	}
 	fv := formView{App: a, Step: step, Which: which, Title: firstNonEmpty(step.Heading(), plainText(ff.Form.Title)),
-		Fields: formFields(rq.lang, ff.Form, answers, shared, nil, files, rq.user.Profile), Consent: rq.user.Consent}
+		Fields: formFields(ff.Form, answers, shared, nil, files, rq.user.Profile), Consent: rq.user.Consent}
 	for _, f := range fv.Fields {
 		if f.Shared {
 			fv.Shared = append(fv.Shared, f.Label)
@@ -370,7 +359,7 @@ func (s *Server) submitForm(rq *request) (result, error) {
 		if fe.tooLong {
 			msg = rq.lang.T("form.answer_too_long", maxAnswer)
 		}
-		fv.Fields = formFields(rq.lang, ff.Form, answers, nil, map[string]string{fe.field: msg}, nil, rq.user.Profile)
+		fv.Fields = formFields(ff.Form, answers, nil, map[string]string{fe.field: msg}, nil, rq.user.Profile)
 		return result{page: "form", status: http.StatusUnprocessableEntity, title: fv.Title, data: fv}, nil
 	}
 	if err != nil {
@@ -393,7 +382,7 @@ func (s *Server) submitForm(rq *request) (result, error) {
 	}
 	_, shared := xinput.Prefill(ff.Form, profileIf(rq.user))
 	if errs := xinput.Check(ff.Form, answers, attached); len(errs) > 0 {
-		fv.Fields = formFields(rq.lang, ff.Form, answers, shared, s.fieldErrors(rq.lang, ff.Form, errs), names, rq.user.Profile)
+		fv.Fields = formFields(ff.Form, answers, shared, s.fieldErrors(rq.lang, ff.Form, errs), names, rq.user.Profile)
 		fv.Error = rq.lang.T("form.fix_errors", len(errs))
 		if err := s.putJSON(ctx, pendingKey(a.Txn, which), pendingAnswers{Answers: answers, Files: files}, s.cfg.Now().Add(pendingTTL)); err != nil {
 			return result{}, err
@@ -403,7 +392,7 @@ func (s *Server) submitForm(rq *request) (result, error) {
 	if err := s.putJSON(ctx, pendingKey(a.Txn, which), pendingAnswers{Answers: answers, Files: files}, s.cfg.Now().Add(pendingTTL)); err != nil {
 		return result{}, err
 	}
-	fv.Fields = formFields(rq.lang, ff.Form, answers, sharedStill(shared, ff.Form, answers, rq.user), nil, names, nil)
+	fv.Fields = formFields(ff.Form, answers, sharedStill(shared, ff.Form, answers, rq.user), nil, names, nil)
 	fv.Review = true
 	for _, f := range fv.Fields {
 		if f.Shared {
@@ -495,7 +484,7 @@ func (s *Server) sendForm(rq *request, a *application, v *appView, ff *fetchedFo
 		if se.Status == http.StatusForbidden || se.Status == http.StatusUnauthorized {
 			_ = s.cfg.Store.PutKV(ctx, formKey(a.Txn, ff.Which), []byte("{}"), s.cfg.Now().Add(-time.Second))
 		}
-		fv.Fields = formFields(rq.lang, ff.Form, pa.Answers, nil, byField, names, rq.user.Profile)
+		fv.Fields = formFields(ff.Form, pa.Answers, nil, byField, names, rq.user.Profile)
 		fv.ProviderErrors = loose
 		fv.Error = rq.lang.T("form.provider_errors")
 		return result{page: "form", status: http.StatusUnprocessableEntity, title: fv.Title, data: fv}, nil

@@ -462,7 +462,7 @@ func renderFields(t testing.TB, s *Server, f *xinput.Form, answers url.Values, s
 	t.Helper()
 	l := s.i18n.langs["en"]
 	var b strings.Builder
-	for _, fv := range formFields(l, f, answers, shared, map[string]string{"user-email": "<b>bad</b>"}, nil, nil) {
+	for _, fv := range formFields(f, answers, shared, map[string]string{"user-email": "<b>bad</b>"}, nil, nil) {
 		if err := s.pages["form"].ExecuteTemplate(&b, "field", map[string]any{"L": l, "F": fv}); err != nil {
 			t.Fatal(err)
 		}

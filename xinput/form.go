@@ -190,8 +190,8 @@ func Parse(page []byte, base *url.URL) (*Form, error) {
 			if checked {
 				fl.Value = valueOr(n, "on")
 			}
-			if ancestorLabel := groupLabel(n); ancestorLabel != "" {
-				fl.Label = ancestorLabel
+			if question := groupLabel(n); question != "" {
+				fl.Label = question
 			}
 		default:
 			fl.Value = attr(n, "value")
@@ -205,17 +205,34 @@ func Parse(page []byte, base *url.URL) (*Form, error) {
 	return f, nil
 }
 
-// groupLabel is the legend of the fieldset around a radio or checkbox: the
-// question, where each option's own label is only the answer.
+// groupLabel is the question of a radio or checkbox group, where each
+// option's own label is only the answer: the legend of the fieldset around
+// it, or else a loose <label> (no for=, no control inside) written just
+// before the group's first option, as many provider forms do. Without one
+// the group keeps its first option's label.
 func groupLabel(n *html.Node) string {
-	fs := ancestor(n, atom.Fieldset)
-	if fs == nil {
+	if fs := ancestor(n, atom.Fieldset); fs != nil {
+		if lg := find(fs, func(c *html.Node) bool { return c.DataAtom == atom.Legend }); lg != nil {
+			return cleanLabel(text(lg))
+		}
+	}
+	first := n
+	if p := ancestor(n, atom.Label); p != nil {
+		first = p
+	}
+	prev := first.PrevSibling
+	for prev != nil && prev.Type == html.TextNode && strings.TrimSpace(prev.Data) == "" {
+		prev = prev.PrevSibling
+	}
+	if prev == nil || prev.DataAtom != atom.Label || attr(prev, "for") != "" {
 		return ""
 	}
-	if lg := find(fs, func(c *html.Node) bool { return c.DataAtom == atom.Legend }); lg != nil {
-		return cleanLabel(text(lg))
+	if find(prev, func(c *html.Node) bool {
+		return c.DataAtom == atom.Input || c.DataAtom == atom.Select || c.DataAtom == atom.Textarea
+	}) != nil {
+		return ""
 	}
-	return ""
+	return cleanLabel(text(prev))
 }
 
 func resolve(base *url.URL, ref string) (string, error) {

@@ -229,3 +229,34 @@ func FuzzParse(f *testing.F) {
 		_ = Check(form, answers, nil)
 	})
 }
+
+// TestRadioGroupQuestion: the question of a radio group is its fieldset's
+// legend or the loose label written before the first option, never the
+// first answer; a label that belongs to another control is not taken.
+func TestRadioGroupQuestion(t *testing.T) {
+	page := `<form action="/submit">
+<label for="name">Full name</label><input id="name" name="name">
+<label class="required">Gender</label>
+<label><input type="radio" name="gender" value="Male"> Male</label>
+<label><input type="radio" name="gender" value="Female"> Female</label>
+<fieldset><legend>Category</legend>
+<label><input type="radio" name="category" value="GEN"> General</label>
+<label><input type="radio" name="category" value="OBC"> OBC</label></fieldset>
+<label><input type="radio" name="mode" value="online"> Online</label>
+<label><input type="radio" name="mode" value="offline"> Offline</label>
+</form>`
+	base, _ := url.Parse("http://bpp.example/f")
+	f, err := Parse([]byte(page), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"name": "Full name", "gender": "Gender", "category": "Category", "mode": "Online"}
+	for _, fl := range f.Fields {
+		if w, ok := want[fl.Name]; ok && fl.Label != w {
+			t.Errorf("field %s labelled %q, want %q", fl.Name, fl.Label, w)
+		}
+		if fl.Name == "gender" && (len(fl.Options) != 2 || fl.Options[0].Label != "Male" || fl.Options[1].Label != "Female") {
+			t.Errorf("gender options = %+v, want Male and Female", fl.Options)
+		}
+	}
+}
