@@ -253,6 +253,7 @@ func (s *Server) signUp(rq *request) (result, error) {
 	if err := s.cfg.Store.PutKV(ctx, emailKey(f.Email), []byte(u.ID), time.Time{}); err != nil {
 		return result{}, err
 	}
+	s.signInSucceeded(ctx, f.Email)
 	if err := s.startSession(rq, u); err != nil {
 		return result{}, err
 	}
@@ -268,6 +269,10 @@ func (s *Server) signIn(rq *request) (result, error) {
 	f := authForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: localPath(r.PostFormValue("next"))}
 	pw := r.PostFormValue("password")
 	ctx := r.Context()
+	if s.signInLocked(ctx, f.Email) {
+		f.Error = rq.lang.T("auth.locked", int(signInWindow/time.Minute))
+		return result{page: "signin", status: http.StatusTooManyRequests, title: rq.lang.T("signin.title"), data: f}, nil
+	}
 	var u *user
 	if len(f.Email) <= maxEmail {
 		if id, err := s.cfg.Store.GetKV(ctx, emailKey(f.Email)); err == nil {
@@ -279,6 +284,7 @@ func (s *Server) signIn(rq *request) (result, error) {
 		hash = u.Hash
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(pw)) != nil || u == nil {
+		s.signInFailed(ctx, f.Email)
 		f.Error = rq.lang.T("auth.wrong")
 		return result{page: "signin", status: http.StatusUnauthorized, title: rq.lang.T("signin.title"), data: f}, nil
 	}

@@ -542,3 +542,56 @@ func TestDiscoverWithoutCatalog(t *testing.T) {
 		t.Fatalf("%d\n%s", resp.StatusCode, page)
 	}
 }
+
+// TestSignInThrottle: after five wrong passwords an address is refused,
+// even with the right password, until the window ends; another address is
+// not affected, and a successful sign-in clears the count.
+func TestSignInThrottle(t *testing.T) {
+	s, ts := newTestServer(t)
+	// The window starts two seconds before it would end, so the test sees
+	// the lock-out end without waiting a quarter of an hour.
+	s.cfg.Now = func() time.Time { return time.Now().Add(-signInWindow + 2*time.Second) }
+	// Each attempt comes from a fresh browser with its own CSRF cookie.
+	submit := func(path string, v url.Values) (int, string) {
+		c := client(t)
+		_, page := get(t, c, ts.URL+path)
+		v.Set("csrf", csrfOf(t, page))
+		resp, page := post(t, c, ts.URL+path, v)
+		return resp.StatusCode, page
+	}
+	for _, email := range []string{"ravi@example.org", "meera@example.org"} {
+		if code, _ := submit("/signup", url.Values{"name": {"L"}, "email": {email}, "password": {"right password"}}); code != http.StatusSeeOther {
+			t.Fatalf("sign-up %s: %d", email, code)
+		}
+	}
+	signIn := func(email, pw string) (int, string) {
+		return submit("/signin", url.Values{"email": {email}, "password": {pw}})
+	}
+	for i := 0; i < maxSignInFailures; i++ {
+		if code, _ := signIn("ravi@example.org", "guess"); code != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d, want 401", i+1, code)
+		}
+	}
+	if code, page := signIn("RAVI@example.org", "right password"); code != http.StatusTooManyRequests || !strings.Contains(page, "Too many wrong passwords") {
+		t.Fatalf("right password after %d failures: %d, want 429 with an explanation", maxSignInFailures, code)
+	}
+	if code, _ := signIn("meera@example.org", "right password"); code != http.StatusSeeOther {
+		t.Fatalf("another address: %d, want 303", code)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, _ := signIn("ravi@example.org", "right password")
+		if code == http.StatusSeeOther {
+			break
+		}
+		if code != http.StatusTooManyRequests || time.Now().After(deadline) {
+			t.Fatalf("after the window: %d, want the lock-out to end", code)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// The success cleared the count: one more failure does not lock.
+	signIn("ravi@example.org", "guess")
+	if code, _ := signIn("ravi@example.org", "right password"); code != http.StatusSeeOther {
+		t.Fatalf("after a success and one failure: %d, want 303", code)
+	}
+}
