@@ -155,6 +155,22 @@ func (v *appView) CanConfirm() bool {
 // Active reports whether post-order actions (cancel, update) make sense.
 func (v *appView) Active() bool { return v.Confirmed && !v.Cancelled && !v.Completed }
 
+// requestedApp is the signed-in learner's application named by the
+// request's {txn} path value, with its view built from the stored messages:
+// what every page and action on one application starts from.
+func (s *Server) requestedApp(rq *request) (*application, *appView, error) {
+	ctx := rq.r.Context()
+	a, err := s.loadApp(ctx, rq.user, rq.r.PathValue("txn"))
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := s.buildView(ctx, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, v, nil
+}
+
 // buildView reads the transaction's messages into an appView.
 func (s *Server) buildView(ctx context.Context, a *application) (*appView, error) {
 	msgs, err := s.cfg.Store.Messages(ctx, store.MessageFilter{TransactionID: a.Txn})

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -477,12 +476,8 @@ func (s *Server) discoverStream(w http.ResponseWriter, r *http.Request) {
 	if rq.user != nil {
 		dq.Q.Owner = rq.user.Owner()
 	}
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	if _, err := fmt.Fprint(w, ": seeker discovery\n\n"); err != nil || rc.Flush() != nil {
+	es, ok := openEventStream(w, "seeker discovery")
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -494,16 +489,7 @@ func (s *Server) discoverStream(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		var b strings.Builder
-		b.WriteString("event: " + event + "\n")
-		for line := range strings.SplitSeq(html, "\n") {
-			b.WriteString("data: " + strings.TrimRight(line, "\r") + "\n")
-		}
-		b.WriteString("\n")
-		if _, err := w.Write([]byte(b.String())); err != nil {
-			return err
-		}
-		return rc.Flush()
+		return es.event("", event, html)
 	}
 	sendResults := func(final bool) error {
 		res := cached

@@ -199,11 +199,7 @@ func (s *Server) loadForm(ctx context.Context, a *application, v *appView, which
 
 func (s *Server) formPage(rq *request) (result, error) {
 	ctx := rq.r.Context()
-	a, err := s.loadApp(ctx, rq.user, rq.r.PathValue("txn"))
-	if err != nil {
-		return result{}, err
-	}
-	v, err := s.buildView(ctx, a)
+	a, v, err := s.requestedApp(rq)
 	if err != nil {
 		return result{}, err
 	}
@@ -330,11 +326,7 @@ func (e *fileError) Error() string { return "answer to " + e.field + " is too la
 // what will be sent), edit (back to the form) and send.
 func (s *Server) submitForm(rq *request) (result, error) {
 	ctx := rq.r.Context()
-	a, err := s.loadApp(ctx, rq.user, rq.r.PathValue("txn"))
-	if err != nil {
-		return result{}, err
-	}
-	v, err := s.buildView(ctx, a)
+	a, v, err := s.requestedApp(rq)
 	if err != nil {
 		return result{}, err
 	}

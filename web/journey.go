@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -517,11 +516,7 @@ func appContext(a *application) beckn.Context {
 
 func (s *Server) confirm(rq *request) (result, error) {
 	ctx := rq.r.Context()
-	a, err := s.loadApp(ctx, rq.user, rq.r.PathValue("txn"))
-	if err != nil {
-		return result{}, err
-	}
-	v, err := s.buildView(ctx, a)
+	a, v, err := s.requestedApp(rq)
 	if err != nil {
 		return result{}, err
 	}
@@ -548,11 +543,7 @@ func (s *Server) confirm(rq *request) (result, error) {
 // orderCall sends a post-order request that needs the order id.
 func (s *Server) orderCall(rq *request, action string, build func(a *application, v *appView) (any, error)) (result, error) {
 	ctx := rq.r.Context()
-	a, err := s.loadApp(ctx, rq.user, rq.r.PathValue("txn"))
-	if err != nil {
-		return result{}, err
-	}
-	v, err := s.buildView(ctx, a)
+	a, v, err := s.requestedApp(rq)
 	if err != nil {
 		return result{}, err
 	}
@@ -672,11 +663,7 @@ type appPage struct {
 
 func (s *Server) applicationPage(rq *request) (result, error) {
 	ctx := rq.r.Context()
-	a, err := s.loadApp(ctx, rq.user, rq.r.PathValue("txn"))
-	if err != nil {
-		return result{}, err
-	}
-	v, err := s.buildView(ctx, a)
+	a, v, err := s.requestedApp(rq)
 	if err != nil {
 		return result{}, err
 	}
@@ -684,27 +671,28 @@ func (s *Server) applicationPage(rq *request) (result, error) {
 	if p.Refused != "" {
 		v.Pending = "" // a refused request has no answer to wait for
 	}
+	// The cancel and rate panels offer the provider's own options
+	// (cancellation reasons, rating categories): asked for the first time
+	// a panel opens, then read from the stored answer.
+	ask := func(needed bool, action string) error {
+		if !needed {
+			return nil
+		}
+		if err := s.metaCall(ctx, rq.user, a, action); err != nil {
+			return err
+		}
+		p.V, err = s.buildView(ctx, a)
+		return err
+	}
 	switch panel := rq.r.URL.Query().Get("panel"); panel {
 	case "cancel":
-		if v.Active() && len(v.CancelReasons) == 0 {
-			if err := s.metaCall(ctx, rq.user, a, beckn.ActionGetCancellationReasons); err != nil {
-				return result{}, err
-			}
-			if v, err = s.buildView(ctx, a); err != nil {
-				return result{}, err
-			}
-			p.V = v
+		if err := ask(v.Active() && len(v.CancelReasons) == 0, beckn.ActionGetCancellationReasons); err != nil {
+			return result{}, err
 		}
 		p.Panel = panel
 	case "rate":
-		if v.Confirmed && len(v.RatingCats) == 0 {
-			if err := s.metaCall(ctx, rq.user, a, beckn.ActionGetRatingCategories); err != nil {
-				return result{}, err
-			}
-			if v, err = s.buildView(ctx, a); err != nil {
-				return result{}, err
-			}
-			p.V = v
+		if err := ask(v.Confirmed && len(v.RatingCats) == 0, beckn.ActionGetRatingCategories); err != nil {
+			return result{}, err
 		}
 		p.Panel = panel
 	case "update":
@@ -745,12 +733,8 @@ func (s *Server) applicationEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	events, stop := s.cfg.Engine.Bus().Subscribe(a.Txn)
 	defer stop()
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	if _, err := fmt.Fprint(w, ": seeker application events\n\n"); err != nil || rc.Flush() != nil {
+	es, ok := openEventStream(w, "seeker application events")
+	if !ok {
 		return
 	}
 	poll := time.NewTicker(time.Second)
@@ -773,14 +757,10 @@ func (s *Server) applicationEvents(w http.ResponseWriter, r *http.Request) {
 			if v.State != "" && rq.lang.Has("state."+v.State) {
 				state = rq.lang.T("state." + v.State)
 			}
-			var b strings.Builder
-			fmt.Fprintf(&b, "id: %d\nevent: update\n", after)
-			fmt.Fprintf(&b, "data: %s\n", strings.ReplaceAll(rq.lang.T("app.announce", state), "\n", " "))
-			for line := range strings.SplitSeq(html, "\n") {
-				b.WriteString("data: " + strings.TrimRight(line, "\r") + "\n")
-			}
-			b.WriteString("\n")
-			if _, err := w.Write([]byte(b.String())); err != nil || rc.Flush() != nil {
+			// The first data line is the announcement for screen readers,
+			// the rest the live region's new HTML.
+			announce := strings.ReplaceAll(rq.lang.T("app.announce", state), "\n", " ")
+			if err := es.event(strconv.FormatInt(after, 10), "update", announce, html); err != nil {
 				return
 			}
 		}
@@ -790,7 +770,7 @@ func (s *Server) applicationEvents(w http.ResponseWriter, r *http.Request) {
 		case <-events:
 		case <-poll.C:
 		case <-heartbeat.C:
-			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil || rc.Flush() != nil {
+			if es.comment("heartbeat") != nil {
 				return
 			}
 		}
