@@ -17,7 +17,9 @@ type CollectOptions struct {
 	// callback is the answer (every action but a gateway search).
 	Expected []string
 	// Grace lets the pages that follow a provider's first answer arrive
-	// (default 40 ms).
+	// (default 25 ms: providers send their pages back to back, and a
+	// learner's search should end within 50 ms of the slowest answer; a
+	// page later than that is still stored, streamed and cached).
 	Grace time.Duration
 	// Quiet ends the wait when nothing arrived for this long after at
 	// least one answer (default 3 s), so one silent provider does not hold
@@ -70,7 +72,7 @@ func (e *Engine) Collect(ctx context.Context, d *Dispatch, opt CollectOptions, f
 		opt.Deadline = d.Deadline
 	}
 	if opt.Grace <= 0 {
-		opt.Grace = 40 * time.Millisecond
+		opt.Grace = 25 * time.Millisecond
 	}
 	if opt.Quiet <= 0 {
 		opt.Quiet = 3 * time.Second
