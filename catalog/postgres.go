@@ -53,28 +53,21 @@ func newPostgresIndex(ctx context.Context, pool *pgxpool.Pool) (*pgIndex, error)
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.seeker.catalog'))`); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS catalog_schema (version integer NOT NULL)`); err != nil {
-			return err
-		}
-		var v int
-		err := tx.QueryRow(ctx, `SELECT version FROM catalog_schema`).Scan(&v)
-		if errors.Is(err, pgx.ErrNoRows) {
-			if _, err := tx.Exec(ctx, `INSERT INTO catalog_schema (version) VALUES (0)`); err != nil {
+		return runMigrations(migrationConn{
+			exec: func(q string, args ...any) error {
+				_, err := tx.Exec(ctx, q, args...)
 				return err
-			}
-		} else if err != nil {
-			return err
-		}
-		if v > len(pgMigrations) {
-			return fmt.Errorf("catalog: the database has catalog schema version %d, newer than this binary's %d; run the newer Seeker", v, len(pgMigrations))
-		}
-		for i := v; i < len(pgMigrations); i++ {
-			if _, err := tx.Exec(ctx, pgMigrations[i]); err != nil {
-				return fmt.Errorf("catalog: migration %d: %w", i+1, err)
-			}
-		}
-		_, err = tx.Exec(ctx, `UPDATE catalog_schema SET version = $1`, len(pgMigrations))
-		return err
+			},
+			setVersion: `UPDATE catalog_schema SET version = $1`,
+			version: func() (int, bool, error) {
+				var v int
+				err := tx.QueryRow(ctx, `SELECT version FROM catalog_schema`).Scan(&v)
+				if errors.Is(err, pgx.ErrNoRows) {
+					return 0, false, nil
+				}
+				return v, err == nil, err
+			},
+		}, pgMigrations)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("catalog: creating the catalog tables: %w", err)

@@ -60,28 +60,21 @@ var sqliteMigrations = []string{
 func newSQLiteIndex(ctx context.Context, st sqliteStore) (*sqliteIndex, error) {
 	ix := &sqliteIndex{st: st, db: st.ReadDB()}
 	err := st.Write(ctx, func(ctx context.Context, conn *sql.Conn) error {
-		if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS catalog_schema (version INTEGER NOT NULL)`); err != nil {
-			return err
-		}
-		var v int
-		err := conn.QueryRowContext(ctx, `SELECT version FROM catalog_schema`).Scan(&v)
-		if errors.Is(err, sql.ErrNoRows) {
-			if _, err := conn.ExecContext(ctx, `INSERT INTO catalog_schema (version) VALUES (0)`); err != nil {
+		return runMigrations(migrationConn{
+			exec: func(q string, args ...any) error {
+				_, err := conn.ExecContext(ctx, q, args...)
 				return err
-			}
-		} else if err != nil {
-			return err
-		}
-		if v > len(sqliteMigrations) {
-			return fmt.Errorf("catalog: the database has catalog schema version %d, newer than this binary's %d; run the newer Seeker", v, len(sqliteMigrations))
-		}
-		for i := v; i < len(sqliteMigrations); i++ {
-			if _, err := conn.ExecContext(ctx, sqliteMigrations[i]); err != nil {
-				return fmt.Errorf("catalog: migration %d: %w", i+1, err)
-			}
-		}
-		_, err = conn.ExecContext(ctx, `UPDATE catalog_schema SET version = ?`, len(sqliteMigrations))
-		return err
+			},
+			setVersion: `UPDATE catalog_schema SET version = ?`,
+			version: func() (int, bool, error) {
+				var v int
+				err := conn.QueryRowContext(ctx, `SELECT version FROM catalog_schema`).Scan(&v)
+				if errors.Is(err, sql.ErrNoRows) {
+					return 0, false, nil
+				}
+				return v, err == nil, err
+			},
+		}, sqliteMigrations)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("catalog: creating the catalog tables: %w", err)
