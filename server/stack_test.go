@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,13 +16,13 @@ import (
 
 	"github.com/onest-seeker/seeker/beckn"
 	"github.com/onest-seeker/seeker/config"
+	"github.com/onest-seeker/seeker/internal/stacktest"
 	"github.com/onest-seeker/seeker/sandbox"
 	"github.com/onest-seeker/seeker/server"
-	"github.com/onest-seeker/seeker/signing"
 	"github.com/onest-seeker/seeker/store"
 )
 
-const apiKey = "test-key-0123456789abcdef"
+const apiKey = stacktest.APIKey
 
 // stack is the local ONEST network with a Seeker BAP registered in it
 // through the real subscribe flow, everything on ephemeral loopback ports.
@@ -49,24 +48,7 @@ func startStack(t *testing.T, opts sandbox.Options, mutate ...func(*config.Confi
 		t.Fatalf("sandbox.Start: %v", err)
 	}
 	t.Cleanup(func() { nw.Close() })
-	keys, err := signing.GenerateKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	desc := nw.Description()
-	cfg := config.Default()
-	cfg.SubscriberID = "seeker-test.local"
-	cfg.Keys = config.Keys{
-		UniqueKeyID:                 keys.UniqueKeyID,
-		SigningPrivateKey:           signing.EncodeSeed(keys.SigningPrivate),
-		EncryptionPrivateKey:        signing.EncodeX25519PrivateKey(keys.EncryptionPrivate),
-		RegistryEncryptionPublicKey: desc.RegistryEncrPublicKey,
-	}
-	cfg.RegistryURL = desc.Registry
-	cfg.Storage = filepath.Join(t.TempDir(), "seeker.db")
-	cfg.APIKeys = map[string]string{"test": apiKey}
-	cfg.AllowPrivateFetch = true
-	cfg.TTL = map[string]string{"default": "PT20S"}
+	cfg := stacktest.Config(t, nw, "seeker-test.local")
 	s := &stack{t: t, network: nw, cfg: cfg}
 	for _, m := range mutate {
 		m(&s.cfg)

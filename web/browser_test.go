@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,11 +12,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/onest-seeker/seeker/config"
+	"github.com/onest-seeker/seeker/internal/stacktest"
 	"github.com/onest-seeker/seeker/sandbox"
 	"github.com/onest-seeker/seeker/sandbox/bpp"
 	"github.com/onest-seeker/seeker/server"
-	"github.com/onest-seeker/seeker/signing"
 )
 
 // The browser tests drive the real app in headless Chromium against the
@@ -77,47 +75,12 @@ func startStack(t *testing.T) *stack {
 	s := &stack{network: nw}
 	s.hostileProvider, s.hostileItem = nw.BPP("le-bpp-1.sandbox.local").AddHostileItem()
 
-	keys, err := signing.GenerateKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	desc := nw.Description()
-	cfg := config.Default()
-	cfg.SubscriberID = "seeker-web-test.local"
-	cfg.Keys = config.Keys{
-		UniqueKeyID:                 keys.UniqueKeyID,
-		SigningPrivateKey:           signing.EncodeSeed(keys.SigningPrivate),
-		EncryptionPrivateKey:        signing.EncodeX25519PrivateKey(keys.EncryptionPrivate),
-		RegistryEncryptionPublicKey: desc.RegistryEncrPublicKey,
-	}
-	cfg.RegistryURL = desc.Registry
-	cfg.Storage = filepath.Join(t.TempDir(), "seeker.db")
-	cfg.APIKeys = map[string]string{"test": "test-key-0123456789abcdef"}
-	cfg.AllowPrivateFetch = true
+	cfg := stacktest.Config(t, nw, "seeker-web-test.local")
 	cfg.TTL = map[string]string{"default": "PT20S", "search": "PT10S"}
 	cfg.Web.SecureCookies = false
 	cfg.Web.Wait = 25 * time.Second
-	var lns [3]net.Listener
-	for i := range lns {
-		if lns[i], err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg.SubscriberURL = "http://" + lns[0].Addr().String()
-	cfg.Listen = config.Listen{Network: lns[0].Addr().String(), Client: lns[1].Addr().String(), Web: lns[2].Addr().String()}
-	srv, err := server.New(ctx, cfg, server.Options{NetworkListener: lns[0], ClientListener: lns[1], WebListener: lns[2]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	if _, err := server.Subscribe(ctx, cfg, 30*time.Second); err != nil {
-		t.Fatalf("subscribe: %v", err)
-	}
-	s.seeker = srv
-	s.web = srv.WebURL()
+	s.seeker = stacktest.Start(ctx, t, cfg, stacktest.Listen(t, &cfg, true))
+	s.web = s.seeker.WebURL()
 	if s.web == "" {
 		t.Fatal("the web app is not listening")
 	}

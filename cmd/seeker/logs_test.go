@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,14 +15,13 @@ import (
 	"time"
 
 	"github.com/onest-seeker/seeker/beckn"
-	"github.com/onest-seeker/seeker/config"
+	"github.com/onest-seeker/seeker/internal/stacktest"
 	"github.com/onest-seeker/seeker/sandbox"
 	"github.com/onest-seeker/seeker/server"
-	"github.com/onest-seeker/seeker/signing"
 	"github.com/onest-seeker/seeker/store"
 )
 
-const testAPIKey = "logs-test-key-0123456789"
+const testAPIKey = stacktest.APIKey
 
 // liveSeeker is the local ONEST network with a real Seeker registered in it
 // through the subscribe flow, all on loopback; clientURL is the Seeker's
@@ -46,45 +44,8 @@ func startLiveSeeker(t *testing.T, opts sandbox.Options) *liveSeeker {
 		t.Fatalf("sandbox.Start: %v", err)
 	}
 	t.Cleanup(func() { nw.Close() })
-	keys, err := signing.GenerateKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	desc := nw.Description()
-	cfg := config.Default()
-	cfg.SubscriberID = "seeker-logs.test"
-	cfg.Keys = config.Keys{
-		UniqueKeyID:                 keys.UniqueKeyID,
-		SigningPrivateKey:           signing.EncodeSeed(keys.SigningPrivate),
-		EncryptionPrivateKey:        signing.EncodeX25519PrivateKey(keys.EncryptionPrivate),
-		RegistryEncryptionPublicKey: desc.RegistryEncrPublicKey,
-	}
-	cfg.RegistryURL = desc.Registry
-	cfg.Storage = filepath.Join(t.TempDir(), "seeker.db")
-	cfg.APIKeys = map[string]string{"test": testAPIKey}
-	cfg.AllowPrivateFetch = true
-	cfg.TTL = map[string]string{"default": "PT20S"}
-	netLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	clientLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.SubscriberURL = "http://" + netLn.Addr().String()
-	cfg.Listen = config.Listen{Network: netLn.Addr().String(), Client: clientLn.Addr().String()}
-	srv, err := server.New(ctx, cfg, server.Options{NetworkListener: netLn, ClientListener: clientLn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	if _, err := server.Subscribe(ctx, cfg, 60*time.Second); err != nil {
-		t.Fatalf("subscribe: %v", err)
-	}
+	cfg := stacktest.Config(t, nw, "seeker-logs.test")
+	srv := stacktest.Start(ctx, t, cfg, stacktest.Listen(t, &cfg, false))
 	return &liveSeeker{network: nw, seeker: srv, clientURL: srv.ClientURL()}
 }
 
