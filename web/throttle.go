@@ -23,32 +23,38 @@ const (
 
 func failuresKey(email string) string { return "web:signin-failures:" + strings.ToLower(email) }
 
-// signInLocked reports whether email has used up its failed attempts.
-func (s *Server) signInLocked(ctx context.Context, email string) bool {
+// signInFailures reads the failed attempts counted for email and the end
+// of their window; none when the window is over. The window is checked
+// against the app's clock as well as left to the store's expiry, so the
+// rule does not depend on when the store drops expired rows.
+func (s *Server) signInFailures(ctx context.Context, email string) (n int, end time.Time) {
 	raw, err := s.cfg.Store.GetKV(ctx, failuresKey(email))
 	if err != nil {
-		return false
+		return 0, time.Time{}
 	}
-	v, _, _ := strings.Cut(string(raw), "@")
-	n, _ := strconv.Atoi(v)
+	v, at, _ := strings.Cut(string(raw), "@")
+	n, _ = strconv.Atoi(v)
+	end, err = time.Parse(time.RFC3339Nano, at)
+	if err != nil || !s.cfg.Now().Before(end) {
+		return 0, time.Time{}
+	}
+	return n, end
+}
+
+// signInLocked reports whether email has used up its failed attempts.
+func (s *Server) signInLocked(ctx context.Context, email string) bool {
+	n, _ := s.signInFailures(ctx, email)
 	return n >= maxSignInFailures
 }
 
 // signInFailed counts a failed attempt. The window starts at the first
 // failure and is not extended by later ones, so a lock-out always ends.
 func (s *Server) signInFailed(ctx context.Context, email string) {
-	key := failuresKey(email)
-	n := 0
-	expires := s.cfg.Now().Add(signInWindow)
-	if raw, err := s.cfg.Store.GetKV(ctx, key); err == nil {
-		if v, end, ok := strings.Cut(string(raw), "@"); ok {
-			n, _ = strconv.Atoi(v)
-			if t, err := time.Parse(time.RFC3339Nano, end); err == nil {
-				expires = t
-			}
-		}
+	n, end := s.signInFailures(ctx, email)
+	if n == 0 {
+		end = s.cfg.Now().Add(signInWindow)
 	}
-	_ = s.cfg.Store.PutKV(ctx, key, []byte(strconv.Itoa(n+1)+"@"+expires.Format(time.RFC3339Nano)), expires)
+	_ = s.cfg.Store.PutKV(ctx, failuresKey(email), []byte(strconv.Itoa(n+1)+"@"+end.Format(time.RFC3339Nano)), end)
 }
 
 // signInSucceeded clears the count of failed attempts.
