@@ -60,7 +60,9 @@ type Server struct {
 	// catalog is the catalog cache and its harvester (server/catalog.go).
 	catalog catalogPart
 	// web is the learner web app (server/web.go).
-	web      webPart
+	web webPart
+	// janitor deletes expired records (server/janitor.go).
+	janitor  janitor
 	ownStore bool
 
 	network, client     *http.Server
@@ -309,6 +311,7 @@ func (s *Server) Start(ctx context.Context) error {
 		s.clientLn.Close()
 		return err
 	}
+	s.startJanitor(ctx)
 	for _, p := range []struct {
 		srv *http.Server
 		ln  net.Listener
@@ -348,6 +351,7 @@ func (s *Server) Close() error {
 		}
 		s.closeWeb(ctx)
 		s.closeCatalog()
+		s.stopJanitor()
 		if s.webhooks != nil {
 			s.webhooks.Stop()
 		}

@@ -237,6 +237,13 @@ type Store interface {
 	// instance takes the work over at once after a clean shutdown.
 	ReleaseLease(ctx context.Context, name, owner string) error
 
+	// Purge deletes what has run out: key-value rows whose expiry is at
+	// or before now (sessions, pending forms, leases) and idempotency
+	// records created before idempotencyBefore. It reports how many of
+	// each it deleted. Nothing else is ever deleted: messages are the
+	// record of what was said on the network.
+	Purge(ctx context.Context, now, idempotencyBefore time.Time) (kv, idempotency int64, err error)
+
 	// Ping checks that the database answers; readiness uses it.
 	Ping(ctx context.Context) error
 	Close() error

@@ -264,3 +264,40 @@ func testLease(t *testing.T, open Opener) {
 		t.Fatalf("TryLease(other name) = %v, %v", got, err)
 	}
 }
+
+func testPurge(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := ctxFor(t)
+	now := time.Now()
+	for _, kv := range []struct {
+		key     string
+		expires time.Time
+	}{{"session/old", now.Add(-time.Minute)}, {"session/live", now.Add(time.Hour)}, {"cursor", time.Time{}}} {
+		if err := s.PutKV(ctx, kv.key, []byte("v"), kv.expires); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := &store.Idempotency{Key: "old", Client: "app", RequestHash: "h", Status: 200, Body: []byte("{}"), CreatedAt: now.Add(-48 * time.Hour)}
+	recent := &store.Idempotency{Key: "recent", Client: "app", RequestHash: "h", Status: 200, Body: []byte("{}")}
+	for _, rec := range []*store.Idempotency{old, recent} {
+		if _, err := s.PutIdempotency(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kv, idem, err := s.Purge(ctx, now, now.Add(-24*time.Hour))
+	if err != nil || kv != 1 || idem != 1 {
+		t.Fatalf("Purge = %d kv, %d idempotency, %v; want 1 and 1", kv, idem, err)
+	}
+	if _, err := s.GetKV(ctx, "session/live"); err != nil {
+		t.Errorf("a live row was purged: %v", err)
+	}
+	if _, err := s.GetKV(ctx, "cursor"); err != nil {
+		t.Errorf("a row without expiry was purged: %v", err)
+	}
+	if _, err := s.GetIdempotency(ctx, "app", "old"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the old idempotency record survived: %v", err)
+	}
+	if _, err := s.GetIdempotency(ctx, "app", "recent"); err != nil {
+		t.Errorf("a recent idempotency record was purged: %v", err)
+	}
+}

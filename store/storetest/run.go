@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"Idempotency", testIdempotency},
 		{"KV", testKV},
 		{"Lease", testLease},
+		{"Purge", testPurge},
 		{"NotFound", testNotFound},
 		{"ConcurrentInserts", testConcurrentInserts},
 		{"ConcurrentDuplicates", testConcurrentDuplicates},
