@@ -77,7 +77,8 @@ func median(d []time.Duration) time.Duration {
 	return d[len(d)/2]
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
+func ms(d time.Duration) float64 {
+	return float64(d) / float64(time.Millisecond)
 }
 
 // searchNetwork starts the sandbox with the benchmark's providers and an

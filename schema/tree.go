@@ -3,8 +3,8 @@ package schema
 import (
 	"encoding/binary"
 	"errors"
-	"math/bits"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"

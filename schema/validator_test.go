@@ -49,9 +49,9 @@ func TestNotJSON(t *testing.T) {
 	v := New()
 	for body, want := range map[string]bool{
 		`{"context":{"action":"on_search"},"message":{"catalog":`: true,
-		`{"a":1} trailing`: true,
-		`{"s":"bad \x escape"}`: true,
-		`{"context":{},"message":{}}`: false,
+		`{"a":1} trailing`:                              true,
+		`{"s":"bad \x escape"}`:                         true,
+		`{"context":{},"message":{}}`:                   false,
 		"{\"context\":{},\"message\":{\"x\":\"\xff\"}}": false, // invalid UTF-8 is tolerated, as encoding/json does
 	} {
 		if got := v.Validate("on_search", []byte(body)).NotJSON(); got != want {

@@ -24,7 +24,13 @@ if [ -z "${SEEKER_TEST_POSTGRES:-}" ] && pg_isready -h 127.0.0.1 -p 5432 -q 2>/d
 	export SEEKER_TEST_POSTGRES="postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 fi
 
-echo "== go vet"
+echo "== gofmt and go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tools/*'))
+if [ -n "$unformatted" ]; then
+	echo "these files are not gofmt-formatted (run gofmt -w on them):" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
 go vet ./...
 
 echo "== go test -race"
