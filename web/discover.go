@@ -228,7 +228,10 @@ type progressView struct {
 	L *lang
 	// Cached: a broad browse answered from the cache alone (the harvest
 	// keeps it fresh), without asking every provider again.
-	Cached   bool
+	Cached bool
+	// Limited: the visitor started too many live searches in the last
+	// minute; the cache answered (limit.go).
+	Limited  bool
 	Started  bool
 	Done     bool
 	Answered int
@@ -490,6 +493,20 @@ func (s *Server) discoverStream(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		return es.event("", event, html)
+	}
+	if !s.live.allow(visitor(rq), s.cfg.Now()) {
+		// Over the visitor's allowance: the cache's answer, said to be
+		// one, and no question to the network.
+		res, err := c.Search(ctx, dq.Q)
+		if err != nil {
+			res = nil
+		}
+		rv := s.resultsView(rq.lang, dq, res, nil)
+		if err := send("results", "discover", "results", rv); err != nil {
+			return
+		}
+		_ = send("done", "discover", "progress", progressView{L: rq.lang, Limited: true})
+		return
 	}
 	sendResults := func(final bool) error {
 		res := cached

@@ -84,6 +84,8 @@ type Server struct {
 	// by user id, so memory does not grow with the number of learners.
 	userLocks [64]sync.Mutex
 	static    http.Handler
+	// live bounds the live searches each visitor starts (limit.go).
+	live *liveLimiter
 }
 
 // New builds the app. Templates and the string catalogue are checked here,
@@ -112,7 +114,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, i18n: cat, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, log: log, i18n: cat, mux: http.NewServeMux(), live: newLiveLimiter()}
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}

@@ -594,3 +594,32 @@ func TestSignInThrottle(t *testing.T) {
 		t.Fatalf("after a success and one failure: %d, want 303", code)
 	}
 }
+
+// TestLiveSearchAllowance: a visitor starts liveBurst live searches at
+// once, then liveRate a minute; other visitors are not affected, and the
+// limiter's memory stays bounded.
+func TestLiveSearchAllowance(t *testing.T) {
+	l := newLiveLimiter()
+	now := time.Now()
+	for i := 0; i < liveBurst; i++ {
+		if !l.allow("addr:10.0.0.1", now) {
+			t.Fatalf("search %d of the burst refused", i+1)
+		}
+	}
+	if l.allow("addr:10.0.0.1", now) {
+		t.Fatal("a search beyond the burst was allowed")
+	}
+	if !l.allow("user:asha", now) {
+		t.Fatal("another visitor was refused")
+	}
+	// Three seconds refill one search at 20 a minute.
+	if !l.allow("addr:10.0.0.1", now.Add(3*time.Second)) || l.allow("addr:10.0.0.1", now.Add(3*time.Second)) {
+		t.Fatal("the allowance does not refill at liveRate a minute")
+	}
+	for i := 0; i < 2*maxBuckets; i++ {
+		l.allow("addr:"+strconv.Itoa(i), now.Add(time.Hour))
+	}
+	if len(l.buckets) > maxBuckets {
+		t.Fatalf("%d buckets kept, want at most %d", len(l.buckets), maxBuckets)
+	}
+}
