@@ -24,9 +24,12 @@ import (
 // shows whatever is stored, so a slow provider gives a "still waiting" page
 // that fills itself in, never an error.
 
-// errSendFailed wraps a request the engine refused or the provider NACKed.
+// sendError is a request the engine refused to send (bySeeker: it breaks
+// the network's rules, typically details the provider requires that the
+// learner has not shared) or the provider NACKed.
 type sendError struct {
-	msg string
+	msg      string
+	bySeeker bool
 }
 
 func (e *sendError) Error() string { return e.msg }
@@ -47,7 +50,7 @@ func (s *Server) send(ctx context.Context, owner string, action string, bctx bec
 	if err != nil {
 		var ee *engine.Error
 		if errors.As(err, &ee) {
-			return nil, &sendError{msg: ee.Message}
+			return nil, &sendError{msg: ee.Message, bySeeker: true}
 		}
 		return nil, err
 	}
@@ -505,6 +508,9 @@ func (s *Server) afterSend(rq *request, a *application, err error) (result, erro
 	to := "/applications/" + url.PathEscape(a.Txn)
 	if se != nil {
 		to += "?refused=" + url.QueryEscape(truncate(plainText(se.msg), 300))
+		if se.bySeeker {
+			to += "&by=seeker"
+		}
 	}
 	return redirect(to), nil
 }
@@ -655,7 +661,10 @@ func (s *Server) applicationsPage(rq *request) (result, error) {
 type appPage struct {
 	V       *appView
 	Refused string
-	Panel   string // "cancel", "rate", "update" or ""
+	// BySeeker: Seeker itself did not send the refused request (it lacked
+	// what the network's rules require); the provider never saw it.
+	BySeeker bool
+	Panel    string // "cancel", "rate", "update" or ""
 	// Sent acknowledges what was just sent ("form", "feedback").
 	Sent string
 	Kind string
@@ -667,7 +676,8 @@ func (s *Server) applicationPage(rq *request) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	p := appPage{V: v, Refused: truncate(rq.r.URL.Query().Get("refused"), 300), Kind: kindOf(a.Domain), Sent: rq.r.URL.Query().Get("sent")}
+	q := rq.r.URL.Query()
+	p := appPage{V: v, Refused: truncate(q.Get("refused"), 300), BySeeker: q.Get("by") == "seeker", Kind: kindOf(a.Domain), Sent: q.Get("sent")}
 	if p.Refused != "" {
 		v.Pending = "" // a refused request has no answer to wait for
 	}

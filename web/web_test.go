@@ -623,3 +623,30 @@ func TestLiveSearchAllowance(t *testing.T) {
 		t.Fatalf("%d buckets kept, want at most %d", len(l.buckets), maxBuckets)
 	}
 }
+
+// TestRefusalSaysWhoRefused: a request Seeker itself did not send (it broke
+// the network's rules) is not blamed on the provider, and the learner is
+// told what to do; a provider's refusal is shown as the provider's.
+func TestRefusalSaysWhoRefused(t *testing.T) {
+	s, ts := newTestServer(t)
+	ctx := context.Background()
+	c := client(t)
+	_, page := get(t, c, ts.URL+"/signup")
+	post(t, c, ts.URL+"/signup", url.Values{"csrf": {csrfOf(t, page)}, "name": {"R"}, "email": {"r@example.org"}, "password": {"long enough pw"}})
+	id, err := s.cfg.Store.GetKV(ctx, emailKey("r@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.saveApp(ctx, &application{Txn: "txn-r", UserID: string(id), Domain: "onest:work-opportunities", Title: "Welder"}); err != nil {
+		t.Fatal(err)
+	}
+	detail := url.QueryEscape("fulfillments[0].customer.person.gender is mandatory")
+	_, page = get(t, c, ts.URL+"/applications/txn-r?refused="+detail+"&by=seeker")
+	if !strings.Contains(page, "Seeker did not send this request") || strings.Contains(page, "The provider did not accept") || !strings.Contains(page, "gender is mandatory") {
+		t.Fatalf("a refusal by Seeker is not explained as one:\n%s", page)
+	}
+	_, page = get(t, c, ts.URL+"/applications/txn-r?refused="+url.QueryEscape("Seats are full"))
+	if !strings.Contains(page, "The provider did not accept") || !strings.Contains(page, "Seats are full") {
+		t.Fatalf("a provider's refusal is not shown as the provider's:\n%s", page)
+	}
+}
