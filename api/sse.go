@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/onest-seeker/seeker/beckn"
 	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/internal/sse"
 	"github.com/onest-seeker/seeker/store"
 )
 
@@ -65,15 +65,8 @@ func (s *Server) v1Events(w http.ResponseWriter, r *http.Request, client string)
 		done = s.waitDone(ctx, t.ID)
 	}
 
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	w.WriteHeader(http.StatusOK)
-	if _, err := fmt.Fprint(w, ": seeker events\n\n"); err != nil {
-		return
-	}
-	if rc.Flush() != nil {
+	es, ok := sse.Open(w, "seeker events")
+	if !ok {
 		return
 	}
 
@@ -89,15 +82,12 @@ func (s *Server) v1Events(w http.ResponseWriter, r *http.Request, client string)
 			if m.AckStatus != "ACK" {
 				continue // refused callbacks are not the provider's answer
 			}
-			writeEvent(&buf, strconv.FormatInt(m.Seq, 10), m.Action, m.Raw)
+			sse.AppendEvent(&buf, strconv.FormatInt(m.Seq, 10), m.Action, m.Raw)
 		}
 		if buf.Len() == 0 {
 			return nil
 		}
-		if _, err := w.Write(buf.Bytes()); err != nil {
-			return err
-		}
-		return rc.Flush()
+		return es.Write(buf.Bytes())
 	}
 
 	heartbeat := time.NewTicker(s.heartbeat())
@@ -117,7 +107,7 @@ func (s *Server) v1Events(w http.ResponseWriter, r *http.Request, client string)
 		case <-events:
 		case <-poll.C:
 		case <-heartbeat.C:
-			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil || rc.Flush() != nil {
+			if es.Comment("heartbeat") != nil {
 				return
 			}
 		case out := <-done:
@@ -126,10 +116,7 @@ func (s *Server) v1Events(w http.ResponseWriter, r *http.Request, client string)
 				return
 			}
 			b, _ := json.Marshal(out)
-			var buf bytes.Buffer
-			writeEvent(&buf, "", "done", b)
-			_, _ = w.Write(buf.Bytes())
-			_ = rc.Flush()
+			_ = es.Event("", "done", b)
 			return
 		}
 	}
@@ -140,22 +127,6 @@ func (s *Server) heartbeat() time.Duration {
 		return s.cfg.Heartbeat
 	}
 	return defaultHeartbeat
-}
-
-// writeEvent appends one event. A JSON body may hold line breaks only as
-// insignificant whitespace, so it is split into data lines at them and the
-// client's re-join yields the same JSON value.
-func writeEvent(buf *bytes.Buffer, id, event string, data []byte) {
-	if id != "" {
-		buf.WriteString("id: " + id + "\n")
-	}
-	buf.WriteString("event: " + event + "\n")
-	for line := range bytes.FieldsFuncSeq(data, func(r rune) bool { return r == '\n' || r == '\r' }) {
-		buf.WriteString("data: ")
-		buf.Write(line)
-		buf.WriteByte('\n')
-	}
-	buf.WriteByte('\n')
 }
 
 // waitOutcome is the data of the done event.

@@ -12,6 +12,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/onest-seeker/seeker/catalog"
+	"github.com/onest-seeker/seeker/internal/sse"
 )
 
 // The catalog routes answer discovery from Seeker's cache of everything the
@@ -154,7 +155,7 @@ func (s *Server) streamDiscover(w http.ResponseWriter, r *http.Request, q catalo
 			buf.Write(b)
 			buf.WriteByte('\n')
 		} else {
-			writeEvent(&buf, "", u.Type, b)
+			sse.AppendEvent(&buf, "", u.Type, b)
 		}
 		if _, err := w.Write(buf.Bytes()); err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/onest-seeker/seeker/catalog"
+	"github.com/onest-seeker/seeker/internal/sse"
 )
 
 // Discovery. The page answers at once from the catalog cache
@@ -479,7 +480,7 @@ func (s *Server) discoverStream(w http.ResponseWriter, r *http.Request) {
 	if rq.user != nil {
 		dq.Q.Owner = rq.user.Owner()
 	}
-	es, ok := openEventStream(w, "seeker discovery")
+	es, ok := sse.Open(w, "seeker discovery")
 	if !ok {
 		return
 	}
@@ -492,7 +493,7 @@ func (s *Server) discoverStream(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		return es.event("", event, html)
+		return es.Event("", event, []byte(html))
 	}
 	if !s.live.allow(visitor(rq), s.cfg.Now()) {
 		// Over the visitor's allowance: the cache's answer, said to be

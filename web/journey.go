@@ -14,6 +14,7 @@ import (
 
 	"github.com/onest-seeker/seeker/beckn"
 	"github.com/onest-seeker/seeker/engine"
+	"github.com/onest-seeker/seeker/internal/sse"
 	"github.com/onest-seeker/seeker/store"
 )
 
@@ -743,7 +744,7 @@ func (s *Server) applicationEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	events, stop := s.cfg.Engine.Bus().Subscribe(a.Txn)
 	defer stop()
-	es, ok := openEventStream(w, "seeker application events")
+	es, ok := sse.Open(w, "seeker application events")
 	if !ok {
 		return
 	}
@@ -770,7 +771,7 @@ func (s *Server) applicationEvents(w http.ResponseWriter, r *http.Request) {
 			// The first data line is the announcement for screen readers,
 			// the rest the live region's new HTML.
 			announce := strings.ReplaceAll(rq.lang.T("app.announce", state), "\n", " ")
-			if err := es.event(strconv.FormatInt(after, 10), "update", announce, html); err != nil {
+			if err := es.Event(strconv.FormatInt(after, 10), "update", []byte(announce), []byte(html)); err != nil {
 				return
 			}
 		}
@@ -780,7 +781,7 @@ func (s *Server) applicationEvents(w http.ResponseWriter, r *http.Request) {
 		case <-events:
 		case <-poll.C:
 		case <-heartbeat.C:
-			if es.comment("heartbeat") != nil {
+			if es.Comment("heartbeat") != nil {
 				return
 			}
 		}

@@ -1,4 +1,4 @@
-package api
+package sse
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestWriteEventSplitsLineBreaksIntoDataLines(t *testing.T) {
+func TestAppendEventSplitsLineBreaksIntoDataLines(t *testing.T) {
 	tests := []struct {
 		name, id, event, data, want string
 	}{
@@ -16,7 +16,7 @@ func TestWriteEventSplitsLineBreaksIntoDataLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var buf bytes.Buffer
-		writeEvent(&buf, tt.id, tt.event, []byte(tt.data))
+		AppendEvent(&buf, tt.id, tt.event, []byte(tt.data))
 		if buf.String() != tt.want {
 			t.Errorf("%s: wrote %q, want %q", tt.name, buf.String(), tt.want)
 		}
@@ -26,13 +26,13 @@ func TestWriteEventSplitsLineBreaksIntoDataLines(t *testing.T) {
 // A callback body is the provider's text. Whatever it holds, it must come
 // out as exactly one event with the id and name Seeker gave it: a provider
 // must not be able to end the event early or inject events of its own.
-func FuzzWriteEvent(f *testing.F) {
+func FuzzAppendEvent(f *testing.F) {
 	f.Add([]byte(`{"a":1}`))
 	f.Add([]byte("{\n\"a\":\r\n1}\r"))
 	f.Add([]byte("x\n\nid: 1\nevent: done\ndata: {}\n\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var buf bytes.Buffer
-		writeEvent(&buf, "42", "on_search", data)
+		AppendEvent(&buf, "42", "on_search", data)
 		out := buf.String()
 		if !strings.HasSuffix(out, "\n\n") {
 			t.Fatalf("event not terminated: %q", out)
@@ -53,4 +53,15 @@ func FuzzWriteEvent(f *testing.F) {
 			t.Fatalf("data %q came out as %q", data, joined)
 		}
 	})
+}
+
+// Several data pieces (an announcement and an HTML fragment) come out as
+// the data lines of one event, in order.
+func TestAppendEventJoinsPieces(t *testing.T) {
+	var buf bytes.Buffer
+	AppendEvent(&buf, "3", "update", []byte("Approved"), []byte("<p>a</p>\r<p>b</p>\n"))
+	want := "id: 3\nevent: update\ndata: Approved\ndata: <p>a</p>\ndata: <p>b</p>\n\n"
+	if buf.String() != want {
+		t.Fatalf("wrote %q, want %q", buf.String(), want)
+	}
 }
