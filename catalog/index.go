@@ -209,3 +209,59 @@ func tsQueries(m match) (text, facets string) {
 	}
 	return strings.Join(tp, " & "), strings.Join(fp, " & ")
 }
+
+// resultRows is what both drivers' result sets offer (database/sql and
+// pgx): each backend writes its own SQL, and one reader per query shape
+// turns the rows into values, so the backends cannot drift apart there.
+type resultRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// readCandidates calls fn for each row of a candidates query: lean, rest,
+// fetched_at, first_seen, expires. B is the byte type scanned into:
+// sql.RawBytes lets SQLite lend its buffers instead of copying every row
+// of a search, so fn must not keep lean or rest.
+func readCandidates[B ~[]byte](rs resultRows, fn func(lean, rest []byte, t rowTimes) error) error {
+	var f, fs, e int64
+	for rs.Next() {
+		var lean, rest B
+		if err := rs.Scan(&lean, &rest, &f, &fs, &e); err != nil {
+			return err
+		}
+		if err := fn([]byte(lean), []byte(rest), rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
+}
+
+// readDocs adds to out each row of a docs query: id, lean, doc, raw,
+// fetched_at, first_seen, expires.
+func readDocs(rs resultRows, out map[string]docRow) (map[string]docRow, error) {
+	for rs.Next() {
+		var id string
+		var lean, doc, raw []byte
+		var f, fs, e int64
+		if err := rs.Scan(&id, &lean, &doc, &raw, &f, &fs, &e); err != nil {
+			return nil, err
+		}
+		out[id] = docRow{lean: lean, doc: doc, raw: raw, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
+	}
+	return out, rs.Err()
+}
+
+// readCounts reads the rows of a count query: kind, count.
+func readCounts(rs resultRows) (map[string]int, error) {
+	out := map[string]int{}
+	for rs.Next() {
+		var k string
+		var n int
+		if err := rs.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rs.Err()
+}

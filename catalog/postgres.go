@@ -127,17 +127,7 @@ func (ix *pgIndex) candidates(ctx context.Context, m match, now time.Time, withR
 		return fmt.Errorf("catalog: searching: %w", err)
 	}
 	defer rs.Close()
-	var f, fs, e int64
-	for rs.Next() {
-		var lean, restB []byte
-		if err := rs.Scan(&lean, &restB, &f, &fs, &e); err != nil {
-			return err
-		}
-		if err := fn(lean, restB, rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}); err != nil {
-			return err
-		}
-	}
-	return rs.Err()
+	return readCandidates[[]byte](rs, fn)
 }
 
 func (ix *pgIndex) docs(ctx context.Context, ids []string, withRaw bool) (map[string]docRow, error) {
@@ -154,16 +144,7 @@ func (ix *pgIndex) docs(ctx context.Context, ids []string, withRaw bool) (map[st
 		return nil, fmt.Errorf("catalog: reading opportunities: %w", err)
 	}
 	defer rs.Close()
-	for rs.Next() {
-		var id string
-		var lean, doc, raw []byte
-		var f, fs, e int64
-		if err := rs.Scan(&id, &lean, &doc, &raw, &f, &fs, &e); err != nil {
-			return nil, err
-		}
-		out[id] = docRow{lean: lean, doc: doc, raw: raw, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
-	}
-	return out, rs.Err()
+	return readDocs(rs, out)
 }
 
 func (ix *pgIndex) expireMissing(ctx context.Context, bpp string, harvestSeq int64, now time.Time) (int, error) {
@@ -183,14 +164,5 @@ func (ix *pgIndex) count(ctx context.Context, now time.Time) (map[string]int, er
 		return nil, err
 	}
 	defer rs.Close()
-	out := map[string]int{}
-	for rs.Next() {
-		var k string
-		var n int
-		if err := rs.Scan(&k, &n); err != nil {
-			return nil, err
-		}
-		out[k] = n
-	}
-	return out, rs.Err()
+	return readCounts(rs)
 }

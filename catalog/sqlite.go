@@ -195,17 +195,7 @@ func (ix *sqliteIndex) candidates(ctx context.Context, m match, now time.Time, w
 		return fmt.Errorf("catalog: searching: %w", err)
 	}
 	defer rs.Close()
-	var lean, restB sql.RawBytes
-	var f, fs, e int64
-	for rs.Next() {
-		if err := rs.Scan(&lean, &restB, &f, &fs, &e); err != nil {
-			return err
-		}
-		if err := fn(lean, restB, rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}); err != nil {
-			return err
-		}
-	}
-	return rs.Err()
+	return readCandidates[sql.RawBytes](rs, fn)
 }
 
 func (ix *sqliteIndex) docs(ctx context.Context, ids []string, withRaw bool) (map[string]docRow, error) {
@@ -227,16 +217,7 @@ func (ix *sqliteIndex) docs(ctx context.Context, ids []string, withRaw bool) (ma
 		return nil, fmt.Errorf("catalog: reading opportunities: %w", err)
 	}
 	defer rs.Close()
-	for rs.Next() {
-		var id string
-		var lean, doc, raw []byte
-		var f, fs, e int64
-		if err := rs.Scan(&id, &lean, &doc, &raw, &f, &fs, &e); err != nil {
-			return nil, err
-		}
-		out[id] = docRow{lean: lean, doc: doc, raw: raw, times: rowTimes{fetched: fromMS(f), firstSeen: fromMS(fs), expires: fromMS(e)}}
-	}
-	return out, rs.Err()
+	return readDocs(rs, out)
 }
 
 func (ix *sqliteIndex) expireMissing(ctx context.Context, bpp string, harvestSeq int64, now time.Time) (int, error) {
@@ -285,14 +266,5 @@ func (ix *sqliteIndex) count(ctx context.Context, now time.Time) (map[string]int
 		return nil, err
 	}
 	defer rs.Close()
-	out := map[string]int{}
-	for rs.Next() {
-		var k string
-		var n int
-		if err := rs.Scan(&k, &n); err != nil {
-			return nil, err
-		}
-		out[k] = n
-	}
-	return out, rs.Err()
+	return readCounts(rs)
 }
