@@ -1,66 +1,17 @@
 package postgres
 
 import (
-	"bytes"
-	"fmt"
-	"math/rand/v2"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/onest-seeker/seeker/store"
+	"github.com/onest-seeker/seeker/store/storetest"
 )
-
-// body20KB is the same realistic 20 KB on_search body as store/sqlite's
-// benchmark uses, so the two figures compare.
-func body20KB() []byte {
-	words := strings.Fields(`course learn skill data python design cloud work apprenticeship mentor
-		scholarship women rural online offline certificate beginner advanced english hindi
-		tamil marathi bengali module project assessment placement stipend hours weeks
-		government university startup industry finance accounting nursing welding retail`)
-	r := rand.New(rand.NewPCG(20, 26))
-	var b bytes.Buffer
-	b.WriteString(`{"context":{"domain":"onest:learning-experiences","action":"on_search","version":"1.1.0"},"message":{"catalog":{"providers":[{"id":"p1","items":[`)
-	for i := 0; b.Len() < 20<<10-64; i++ {
-		fmt.Fprintf(&b, `{"id":"%016x","descriptor":{"name":"`, r.Uint64())
-		for range 3 + r.IntN(4) {
-			b.WriteString(words[r.IntN(len(words))] + " ")
-		}
-		b.WriteString(`","long_desc":"`)
-		for range 10 + r.IntN(20) {
-			b.WriteString(words[r.IntN(len(words))] + " ")
-		}
-		fmt.Fprintf(&b, `","images":[{"url":"https://cdn.example/%x.png"}]},"price":{"value":"%d","currency":"INR"},"tags":[{"code":"duration","value":"P%dW"}]},`,
-			r.Uint64(), r.IntN(50000), 1+r.IntN(52))
-	}
-	b.WriteString(`{"id":"last"}]}]}}}`)
-	return b.Bytes()
-}
-
-func callback(body []byte, n int64) *store.Message {
-	id := "msg-" + strconv.FormatInt(n, 10)
-	raw := append(append([]byte{}, body...), id...)
-	return &store.Message{
-		Direction: store.Inbound, Action: "on_search", Domain: "onest:learning-experiences",
-		TransactionID: "txn-" + strconv.FormatInt(n/50, 10), MessageID: id,
-		BapID: "seeker.example", BppID: "bpp.example", BppURI: "http://bpp.example/beckn",
-		SenderID: "bpp.example", RecipientID: "seeker.example", URL: "/on_search", Raw: raw,
-		Headers: map[string]string{
-			"Authorization": `Signature keyId="bpp.example|k1|ed25519",algorithm="ed25519",created="1764320000",expires="1764320300",headers="(created) (expires) digest",signature="2i1Mu5FQNoYxJJ0MOxGYYWsFvyb8J7nk3sS1wgh3QJb3FK0CwbgxFZRErLV05vLG8bvrnyqoePSKYTJmUnb7Dg=="`,
-			"Content-Type":  "application/json",
-		},
-		Timestamp: time.Now(), Deadline: time.Now().Add(30 * time.Second),
-		Signature: "valid", Correlation: store.Solicited, RequestSeq: 1, AckStatus: "ACK", HTTPStatus: 200,
-	}
-}
 
 // BenchmarkInsertInbound20KB is the PostgreSQL counterpart of the SQLite
 // benchmark of the same name: 16 goroutines per GOMAXPROCS in parallel, and
 // one caller alone.
 func BenchmarkInsertInbound20KB(b *testing.B) {
-	body := body20KB()
+	body := storetest.Body20KB()
 	run := func(b *testing.B, parallel bool) {
 		s, err := Open(b.Context(), freshSchema(b))
 		if err != nil {
@@ -74,7 +25,7 @@ func BenchmarkInsertInbound20KB(b *testing.B) {
 			b.SetParallelism(16)
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					if _, err := s.InsertInbound(b.Context(), callback(body, n.Add(1))); err != nil {
+					if _, err := s.InsertInbound(b.Context(), storetest.Callback(body, n.Add(1))); err != nil {
 						b.Error(err)
 						return
 					}
@@ -82,7 +33,7 @@ func BenchmarkInsertInbound20KB(b *testing.B) {
 			})
 		} else {
 			for range b.N {
-				if _, err := s.InsertInbound(b.Context(), callback(body, n.Add(1))); err != nil {
+				if _, err := s.InsertInbound(b.Context(), storetest.Callback(body, n.Add(1))); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/onest-seeker/seeker/store"
+	"github.com/onest-seeker/seeker/store/storetest"
 )
 
 // TestRawStoredCompressedWhenItPays looks under the store: a JSON body is
@@ -24,7 +25,7 @@ func TestRawStoredCompressedWhenItPays(t *testing.T) {
 	noise := make([]byte, 8<<10)
 	_, _ = rand.Read(noise)
 	bodies := map[string][]byte{
-		"json":  body20KB(),
+		"json":  storetest.Body20KB(),
 		"noise": noise,
 		"small": []byte(`{"tiny":true}`),
 	}
