@@ -148,6 +148,11 @@ func TestJourneyTelemetryIsCompleteAndImpersonal(t *testing.T) {
 		t.Fatalf("the journey's init/confirm did not carry the learner's e-mail; the test proves nothing")
 	}
 
+	// Stop as server.Close does: no more callbacks (the provider's
+	// unsolicited updates keep coming), the engine, then telemetry, whose
+	// Stop stores what was observed until then.
+	netSrv.Close()
+	eng.Stop()
 	if err := tel.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -283,6 +283,11 @@ func (s *Sender) Stop(ctx context.Context) error {
 	s.mu.Unlock()
 	if n > 0 {
 		s.dropped.Add(int64(n))
+		if err == nil {
+			// Observed after the last turn took the buffer: Stop was
+			// called while the engine still handled calls.
+			return fmt.Errorf("telemetry: %d events observed during stop were not stored; stop the engine first", n)
+		}
 		return fmt.Errorf("telemetry: %d buffered events could not be stored at stop: %w", n, err)
 	}
 	return nil
