@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/onest-seeker/seeker/internal/testutil"
 )
@@ -149,4 +152,48 @@ func BenchmarkParseOnSearch1MB(b *testing.B) {
 		}
 	}
 	testutil.ReportCPU(b, start)
+}
+
+// onSearch20KB builds the ~20 KB on_search of the engine's ingestion
+// benchmark (engine/bench_test.go): one provider whose items each carry a
+// descriptor, a price, category and fulfilment ids and a tag group.
+func onSearch20KB() []byte {
+	var items strings.Builder
+	for i := 0; items.Len() < 19<<10; i++ {
+		fmt.Fprintf(&items, `{"id":"item-%d","descriptor":{"name":"Course %d in data analysis","short_desc":"A practical course with projects","long_desc":"<p>Learn spreadsheets, SQL and dashboards with weekly assignments and mentor reviews.</p>"},"price":{"currency":"INR","value":"%d"},"category_ids":["c1"],"fulfillment_ids":["f1"],"tags":[{"descriptor":{"code":"content-metadata"},"list":[{"descriptor":{"code":"lang-code"},"value":"en"},{"descriptor":{"code":"learner-level"},"value":"Beginner"}]}]},`, i, i, 100+i)
+	}
+	return []byte(`{"context":{"domain":"onest:learning-experiences","action":"on_search","version":"1.1.0",` +
+		`"bap_id":"bap.example.com","bap_uri":"https://bap.example.com/beckn","bpp_id":"bpp.example.com","bpp_uri":"http://bpp.invalid",` +
+		`"transaction_id":"a9aaecca-10b7-4d19-b640-b047a7c62196","message_id":"b9aaecca-10b7-4d19-b640-b047a7c62196",` +
+		`"timestamp":"2026-11-29T01:00:00.000Z","ttl":"PT30S"},` +
+		`"message":{"catalog":{"descriptor":{"name":"Bench BPP"},"providers":[{"id":"p1","descriptor":{"name":"Bench"},"items":[` +
+		strings.TrimSuffix(items.String(), ",") + `]}]}}}`)
+}
+
+// BenchmarkValidateOnSearch20KB is what the engine pays per typical
+// on_search callback in warn mode; BenchmarkWellFormed20KB is the
+// well-formedness scan the validator's parse replaces there, so the
+// difference between the two is the validator's added cost.
+func BenchmarkValidateOnSearch20KB(b *testing.B) {
+	body := onSearch20KB()
+	v := New()
+	if r := v.Validate("on_search", body); len(r.Findings) > 0 {
+		b.Fatalf("the benchmark body must be clean:\n%s", dump(r))
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		v.Validate("on_search", body)
+	}
+}
+
+func BenchmarkWellFormed20KB(b *testing.B) {
+	body := onSearch20KB()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if !jsontext.Value(body).IsValid() {
+			b.Fatal("invalid")
+		}
+	}
 }
