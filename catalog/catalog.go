@@ -60,6 +60,9 @@ type Catalog struct {
 	log *slog.Logger
 
 	nudge chan struct{}
+	// received is the engine's callback count when the indexer last
+	// looked (yield); only the indexer's goroutine uses it.
+	received uint64
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc

@@ -41,6 +41,15 @@ const (
 	// at once) and then deleted.
 	purgeAfter = 7 * 24 * time.Hour
 	indexPage  = 100
+	// While callbacks keep arriving, the indexer works a tenth of the
+	// time (it rests yieldRest times as long as each message took): a
+	// 48-item page costs it about fifteen times what verifying, storing
+	// and ACKing the page cost, so at full speed it would halve how many
+	// callbacks a burst gets ACKed on a small machine, and providers time
+	// out. A message older than catchUpAfter is indexed without rest, which
+	// bounds how stale the cache gets under sustained load.
+	yieldRest    = 9
+	catchUpAfter = 30 * time.Second
 )
 
 // Start runs the indexer and, when an interval is configured, the harvester,
@@ -166,6 +175,10 @@ func (c *Catalog) indexNew(ctx context.Context) error {
 			return nil
 		}
 		for _, m := range msgs {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			began := time.Now()
 			if m.AckStatus == "ACK" {
 				opps, err := mapCallback(m)
 				if err != nil {
@@ -175,6 +188,7 @@ func (c *Catalog) indexNew(ctx context.Context) error {
 				}
 			}
 			cursor = m.Seq
+			c.yield(ctx, m, time.Since(began))
 		}
 		if err := st.PutKV(ctx, cursorKey, []byte(strconv.FormatInt(cursor, 10)), time.Time{}); err != nil {
 			return err
@@ -183,6 +197,37 @@ func (c *Catalog) indexNew(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// yield rests after indexing m (which took took) while the engine keeps
+// receiving callbacks.
+func (c *Catalog) yield(ctx context.Context, m *store.Message, took time.Duration) {
+	if c.cfg.Engine == nil {
+		return
+	}
+	n := c.cfg.Engine.Received()
+	busy := n != c.received
+	c.received = n
+	rest := restAfter(busy, time.Since(m.CreatedAt), took)
+	if rest == 0 {
+		return
+	}
+	t := time.NewTimer(rest)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// restAfter is how long the indexer rests after a message that took took
+// to index and had waited age: none when no callback arrived meanwhile or
+// when the message waited longer than catchUpAfter.
+func restAfter(busy bool, age, took time.Duration) time.Duration {
+	if !busy || age > catchUpAfter {
+		return 0
+	}
+	return yieldRest * took
 }
 
 // harvestSeqOf returns the request seq of m when m answers a broad search

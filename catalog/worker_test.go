@@ -146,3 +146,27 @@ func TestCatalogExpInThePast(t *testing.T) {
 		t.Errorf("a catalog past its exp cached %d items (%v)", n, err)
 	}
 }
+
+// TestIndexerGivesWayDuringABurst: the indexer rests only while callbacks
+// keep arriving, a tenth-of-a-core share, and never for a message that has
+// waited past catchUpAfter, so the cache's staleness stays bounded.
+func TestIndexerGivesWayDuringABurst(t *testing.T) {
+	took := 4 * time.Millisecond
+	for _, tc := range []struct {
+		name string
+		busy bool
+		age  time.Duration
+		want time.Duration
+	}{
+		{"quiet network", false, time.Second, 0},
+		{"burst, fresh message", true, time.Second, yieldRest * took},
+		{"burst, message waited too long", true, catchUpAfter + time.Second, 0},
+	} {
+		if got := restAfter(tc.busy, tc.age, took); got != tc.want {
+			t.Errorf("%s: rest %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if share := float64(took) / float64(took+restAfter(true, 0, took)); share > 0.1 {
+		t.Errorf("during a burst the indexer takes %.0f%% of a core; at most 10%% leaves the cores to ACKing callbacks", share*100)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/onest-seeker/seeker/beckn"
@@ -147,6 +148,10 @@ type Engine struct {
 	// recording counts first-attempt outcomes still being written (Send
 	// returns before they are); Stop waits for them.
 	recording sync.WaitGroup
+	// received counts the callbacks handed to Receive: background work
+	// that shares the machine (the catalog's indexer) watches it to give
+	// way during a burst.
+	received atomic.Uint64
 
 	mu      sync.Mutex
 	stop    context.CancelFunc

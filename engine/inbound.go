@@ -116,10 +116,16 @@ func (e *Engine) observeInbound(r *http.Request, action string, body []byte, rc 
 	e.cfg.Observer(c)
 }
 
+// Received returns how many callbacks Receive has been handed since the
+// engine was made, counting refused ones: a rising count means the network
+// side is busy.
+func (e *Engine) Received() uint64 { return e.received.Load() }
+
 // Receive handles one inbound callback whose raw body has been read: verify,
 // correlate, validate, persist, and only then acknowledge. It is exported so
 // that benchmarks and other transports can drive the same path.
 func (e *Engine) Receive(ctx context.Context, action string, body []byte, h http.Header) Receipt {
+	e.received.Add(1)
 	now := e.cfg.Now()
 	sender, status, verr := e.verify(ctx, body, h)
 	if verr != nil {
