@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -16,8 +17,8 @@ import (
 const TelemetryIngestPath = "/data/v1/in/onest-telemetry-testing"
 
 // TelemetrySink stands in for ONEST Obsrv: it checks every event of a batch
-// against the network telemetry spec, stores what it accepted and lets tests
-// see what arrived. FailNext makes it refuse requests so that a sender's
+// against the network telemetry spec, keeps the latest maxSinkEvents it
+// accepted and lets tests see what arrived. FailNext makes it refuse requests so that a sender's
 // buffering and retry can be tested against a real HTTP failure.
 //
 // The zero value is not usable; use NewTelemetrySink.
@@ -33,6 +34,11 @@ type TelemetrySink struct {
 	failCode int
 	changed  chan struct{} // closed and replaced whenever events grow
 }
+
+// maxSinkEvents bounds what the sink keeps: a demo left running for days
+// (every callback is an event) would otherwise grow without end. When full,
+// the oldest quarter is dropped.
+const maxSinkEvents = 20000
 
 // NewTelemetrySink returns an empty sink. requiredSpanAttrs overrides
 // DefaultRequiredSpanAttrs when non-nil; adminKey protects the fault
@@ -105,6 +111,9 @@ func (s *TelemetrySink) ingest(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.events = append(s.events, batch.Records...)
+	if len(s.events) > maxSinkEvents {
+		s.events = slices.Clone(s.events[len(s.events)-maxSinkEvents*3/4:])
+	}
 	s.batches++
 	close(s.changed)
 	s.changed = make(chan struct{})

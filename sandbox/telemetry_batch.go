@@ -2,9 +2,13 @@ package sandbox
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // The ONEST Obsrv ingest format (onest-domain.md §9.2): a batch
@@ -93,8 +97,8 @@ const maxProblems = 20
 
 type otelBatch struct {
 	Data *struct {
-		ID     string            `json:"id"`
-		Events []json.RawMessage `json:"events"`
+		ID     string           `json:"id"`
+		Events []jsontext.Value `json:"events"`
 	} `json:"data"`
 }
 
@@ -141,91 +145,174 @@ type otelSpan struct {
 // [{"key":k,"value":{"stringValue":v}}] into a map. It also accepts a bare
 // scalar value and intValue as a JSON string or number, because OTLP/JSON
 // encodes 64-bit ints as strings and hand-written senders often do not.
+// The list is read token by token: attributes are most of a telemetry
+// batch, and decoding them through intermediate values made the sink cost
+// as much CPU as the callbacks the events describe.
 type otelAttrs map[string]string
 
-func (a *otelAttrs) UnmarshalJSON(b []byte) error {
-	var kvs []struct {
-		Key   string          `json:"key"`
-		Value json.RawMessage `json:"value"`
-	}
-	if err := json.Unmarshal(b, &kvs); err != nil {
-		return fmt.Errorf("attributes must be a list of {\"key\",\"value\"} objects: %w", err)
-	}
-	m := make(otelAttrs, len(kvs))
-	for _, kv := range kvs {
-		v, err := otelValue(kv.Value)
-		if err != nil {
-			return fmt.Errorf("attribute %q: %w", kv.Key, err)
-		}
-		m[kv.Key] = v
-	}
+var errAttrList = errors.New(`attributes must be a list of {"key","value"} objects`)
+
+func (a *otelAttrs) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	m := otelAttrs{}
 	*a = m
-	return nil
-}
-
-// otelAnyValue is an OTLP AnyValue; exactly one member is set.
-type otelAnyValue struct {
-	StringValue *string         `json:"stringValue"`
-	IntValue    json.RawMessage `json:"intValue"`
-	DoubleValue json.RawMessage `json:"doubleValue"`
-	BoolValue   *bool           `json:"boolValue"`
-	ArrayValue  json.RawMessage `json:"arrayValue"`
-	KvlistValue json.RawMessage `json:"kvlistValue"`
-	BytesValue  json.RawMessage `json:"bytesValue"`
-}
-
-// otelValue renders an OTLP AnyValue (or a bare scalar) as text.
-func otelValue(raw json.RawMessage) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return "", nil
+	switch dec.PeekKind() {
+	case 'n':
+		_, err := dec.ReadToken()
+		return err
+	case '[':
+	default:
+		if _, err := dec.ReadValue(); err != nil {
+			return err
+		}
+		return errAttrList
 	}
-	if raw[0] != '{' {
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	for {
+		switch dec.PeekKind() {
+		case ']':
+			_, err := dec.ReadToken()
+			return err
+		case '{':
+		default:
+			if _, err := dec.ReadValue(); err != nil {
+				return err
+			}
+			return errAttrList
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return err
+		}
+		var key, val string
+		var valErr error
+		for dec.PeekKind() != '}' {
+			name, err := dec.ReadToken()
+			if err != nil {
+				return err
+			}
+			switch name.String() {
+			case "key":
+				tok, err := dec.ReadToken()
+				if err != nil {
+					return err
+				}
+				if tok.Kind() != '"' {
+					return fmt.Errorf("%w: key must be a string", errAttrList)
+				}
+				key = tok.String()
+			case "value":
+				val, valErr = readOtelValue(dec)
+				if valErr != nil && !errors.Is(valErr, errOtelValue) {
+					return valErr
+				}
+			default:
+				if err := dec.SkipValue(); err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return err
+		}
+		if valErr != nil {
+			return fmt.Errorf("attribute %q: %w", key, valErr)
+		}
+		m[key] = val
+	}
+}
+
+// errOtelValue marks a value that is well-formed JSON but not an OTLP
+// AnyValue or scalar.
+var errOtelValue = errors.New("value must be a string, number or boolean, or an OTLP AnyValue")
+
+// readOtelValue reads an OTLP AnyValue (or a bare scalar) and renders it as
+// text. Exactly one member should be set; when several are, the first of
+// stringValue, intValue, doubleValue, boolValue, arrayValue, kvlistValue,
+// bytesValue wins.
+func readOtelValue(dec *jsontext.Decoder) (string, error) {
+	if dec.PeekKind() != '{' {
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return "", err
+		}
 		return scalarText(raw)
 	}
-	var v otelAnyValue
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if _, err := dec.ReadToken(); err != nil {
 		return "", err
 	}
-	switch {
-	case v.StringValue != nil:
-		return *v.StringValue, nil
-	case v.IntValue != nil:
-		return scalarText(v.IntValue)
-	case v.DoubleValue != nil:
-		return scalarText(v.DoubleValue)
-	case v.BoolValue != nil:
-		return strconv.FormatBool(*v.BoolValue), nil
-	case v.ArrayValue != nil:
-		return string(v.ArrayValue), nil
-	case v.KvlistValue != nil:
-		return string(v.KvlistValue), nil
-	case v.BytesValue != nil:
-		return scalarText(v.BytesValue)
+	const members = 7
+	var found [members]string
+	var set [members]bool
+	var bad error
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return "", err
+		}
+		name := tok.String()
+		i := slices.Index(anyValueMembers[:], name)
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return "", err
+		}
+		if i < 0 || raw.Kind() == 'n' {
+			continue
+		}
+		var text string
+		switch name {
+		case "stringValue":
+			if raw.Kind() != '"' {
+				bad = fmt.Errorf("%w: stringValue must be a string", errOtelValue)
+				continue
+			}
+			text, err = scalarText(raw)
+		case "boolValue":
+			if k := raw.Kind(); k != 't' && k != 'f' {
+				bad = fmt.Errorf("%w: boolValue must be true or false", errOtelValue)
+				continue
+			}
+			text = string(raw)
+		case "arrayValue", "kvlistValue":
+			text = string(raw)
+		default:
+			text, err = scalarText(raw)
+		}
+		if err != nil {
+			bad = err
+			continue
+		}
+		found[i], set[i] = text, true
 	}
-	return "", fmt.Errorf("value has none of stringValue, intValue, doubleValue, boolValue")
+	if _, err := dec.ReadToken(); err != nil {
+		return "", err
+	}
+	for i := range found {
+		if set[i] {
+			return found[i], nil
+		}
+	}
+	if bad != nil {
+		return "", bad
+	}
+	return "", fmt.Errorf("%w: it has none of stringValue, intValue, doubleValue, boolValue", errOtelValue)
 }
+
+var anyValueMembers = [...]string{"stringValue", "intValue", "doubleValue", "boolValue", "arrayValue", "kvlistValue", "bytesValue"}
 
 // scalarText renders a JSON string, number or boolean as text; numbers keep
 // their exact digits (OTLP nanosecond times do not fit a float64).
-func scalarText(raw json.RawMessage) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	switch {
-	case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
+func scalarText(raw jsontext.Value) (string, error) {
+	switch raw.Kind() {
+	case 'n':
 		return "", nil
-	case raw[0] == '"':
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
-	case bytes.Equal(raw, []byte("true")), bytes.Equal(raw, []byte("false")):
-		return string(raw), nil
-	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
-		if !json.Valid(raw) {
-			return "", fmt.Errorf("%q is not a JSON number", raw)
-		}
+	case '"':
+		s, err := jsontext.AppendUnquote(nil, raw)
+		return string(s), err
+	case 't', 'f', '0':
 		return string(raw), nil
 	}
-	return "", fmt.Errorf("value must be a string, number or boolean")
+	return "", errOtelValue
 }
 
 // TelemetryBatch is a parsed, accepted ingest body.
@@ -284,7 +371,7 @@ func ParseTelemetryBatch(body []byte, requiredSpan []string) (*TelemetryBatch, e
 	return &TelemetryBatch{ID: batch.Data.ID, EventCount: len(batch.Data.Events), Records: out}, nil
 }
 
-func parseTelemetryEvent(i int, raw json.RawMessage, requiredSpan []string) ([]TelemetryEvent, []TelemetryProblem) {
+func parseTelemetryEvent(i int, raw jsontext.Value, requiredSpan []string) ([]TelemetryEvent, []TelemetryProblem) {
 	at := fmt.Sprintf("$.data.events[%d]", i)
 	var ev otelEvent
 	if err := json.Unmarshal(raw, &ev); err != nil {

@@ -203,6 +203,37 @@ func TestTelemetrySinkOverHTTP(t *testing.T) {
 	}
 }
 
+// TestTelemetrySinkKeepsTheLatestEvents: a sink that has taken more than
+// maxSinkEvents keeps the newest (a long-running demo must not grow
+// without end) and still answers for them.
+func TestTelemetrySinkKeepsTheLatestEvents(t *testing.T) {
+	sink, srv := newSinkServer(t)
+	const perBatch = 1000
+	batches := maxSinkEvents/perBatch + 2
+	for b := range batches {
+		events := make([]any, perBatch)
+		for i := range events {
+			events[i] = spanEvent("on_search", fmt.Sprintf("txn-%d-%d", b, i))
+		}
+		if code, body := postJSON(t, srv.URL+TelemetryIngestPath, batchBody(t, fmt.Sprint("b", b), events...), nil); code != 200 {
+			t.Fatalf("batch %d: %d %s", b, code, body)
+		}
+	}
+	all := sink.Events(TelemetryFilter{})
+	if len(all) > maxSinkEvents || len(all) < maxSinkEvents*3/4 {
+		t.Fatalf("the sink keeps %d events after %d; want between %d and %d", len(all), batches*perBatch, maxSinkEvents*3/4, maxSinkEvents)
+	}
+	if got := sink.Events(TelemetryFilter{TraceID: fmt.Sprintf("txn-%d-%d", batches-1, perBatch-1)}); len(got) != 1 {
+		t.Fatalf("the newest event is not kept (%d found)", len(got))
+	}
+	if got := sink.Events(TelemetryFilter{TraceID: "txn-0-0"}); len(got) != 0 {
+		t.Fatalf("the oldest event is still kept")
+	}
+	if all[len(all)-1].TraceID != fmt.Sprintf("txn-%d-%d", batches-1, perBatch-1) {
+		t.Fatalf("events are not in arrival order: last is %s", all[len(all)-1].TraceID)
+	}
+}
+
 func TestTelemetrySinkFaultAndWait(t *testing.T) {
 	sink, srv := newSinkServer(t)
 	if code, _ := postJSON(t, srv.URL+"/admin/fail?n=2", nil, nil); code != 401 {
