@@ -2,7 +2,10 @@ package schema
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
+	"math/bits"
+	"slices"
 	"strings"
 )
 
@@ -14,7 +17,7 @@ type policy struct {
 	fulfillmentTypes []string
 	stopTypes        []string
 	tags             map[string]map[string]bool // group code → tag codes; nil: no published list
-	mandatory        map[string][]requirement   // action → requirements on message
+	mandatory        map[string]*mandatoryPaths // action → requirements on message
 	context          map[string][]string        // action → extra mandatory context members
 }
 
@@ -62,11 +65,71 @@ func parseRequirement(s string) (requirement, error) {
 	return r, nil
 }
 
+// mandatoryPaths are the requirements of one action with their paths merged
+// by common prefix, so that one pass over a catalogue checks every item's
+// id, name and price together instead of walking the items once per field.
+type mandatoryPaths struct {
+	steps []*mandatoryStep // the members required in message
+	alts  []uint64         // per requirement, the bits of its alternatives
+}
+
+// mandatoryStep is one member on the merged paths: every alternative whose
+// path goes through it (or ends at it) fails when it is missing, and the
+// steps of those that go on are checked below it.
+type mandatoryStep struct {
+	step
+	through []altRef
+	next    []*mandatoryStep
+}
+
+// altRef names one alternative of a requirement; bit is its own.
+type altRef struct {
+	req   int
+	first bool // the alternative reported when no alternative is present
+	bit   uint64
+}
+
+// maxMandatoryPaths bounds an action's alternatives to the bits of
+// mandatoryPass.failed.
+const maxMandatoryPaths = 64
+
+func mergeRequirements(reqs []requirement) (*mandatoryPaths, error) {
+	m := &mandatoryPaths{alts: make([]uint64, len(reqs))}
+	n := 0
+	for r, req := range reqs {
+		for a, alt := range req.alts {
+			if n == maxMandatoryPaths {
+				return nil, fmt.Errorf("more than %d mandatory paths", maxMandatoryPaths)
+			}
+			ref := altRef{req: r, first: a == 0, bit: 1 << n}
+			n++
+			m.alts[r] |= ref.bit
+			level := &m.steps
+			for _, st := range alt {
+				var at *mandatoryStep
+				for _, s := range *level {
+					if s.name == st.name && s.array == st.array {
+						at = s
+						break
+					}
+				}
+				if at == nil {
+					at = &mandatoryStep{step: st}
+					*level = append(*level, at)
+				}
+				at.through = append(at.through, ref)
+				level = &at.next
+			}
+		}
+	}
+	return m, nil
+}
+
 func compilePolicies() (map[string]*policy, error) {
 	out := map[string]*policy{}
 	for _, d := range domainPolicies {
 		p := &policy{domain: d.domain, states: d.states, fulfillmentTypes: d.fulfillmentTypes,
-			stopTypes: d.stopTypes, mandatory: map[string][]requirement{}, context: d.context}
+			stopTypes: d.stopTypes, mandatory: map[string]*mandatoryPaths{}, context: d.context}
 		if d.tags != nil {
 			p.tags = map[string]map[string]bool{}
 			for group, codes := range d.tags {
@@ -77,8 +140,9 @@ func compilePolicies() (map[string]*policy, error) {
 				p.tags[group] = set
 			}
 		}
-		for action, reqs := range d.mandatory {
-			for _, line := range strings.Split(strings.TrimSpace(reqs), "\n") {
+		for action, lines := range d.mandatory {
+			var reqs []requirement
+			for _, line := range strings.Split(strings.TrimSpace(lines), "\n") {
 				line = strings.TrimSpace(line)
 				if line == "" || strings.HasPrefix(line, "#") {
 					continue
@@ -87,8 +151,13 @@ func compilePolicies() (map[string]*policy, error) {
 				if err != nil {
 					return nil, fmt.Errorf("%s %s: %w", d.domain, action, err)
 				}
-				p.mandatory[action] = append(p.mandatory[action], r)
+				reqs = append(reqs, r)
 			}
+			m, err := mergeRequirements(reqs)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", d.domain, action, err)
+			}
+			p.mandatory[action] = m
 		}
 		out[d.domain] = p
 	}
@@ -149,90 +218,107 @@ func (w *walker) missing(i int32) bool {
 	return false
 }
 
-// checkMandatory applies the domain's mandatory fields of the action.
+// checkMandatory applies the domain's mandatory fields of the action in one
+// pass over the message (see mandatoryPaths), then reports what is missing
+// requirement by requirement, as the published list orders them.
 func (w *walker) checkMandatory(msg int32) {
-	reqs := w.pol.mandatory[w.action]
-	if len(reqs) == 0 || w.t.nodes[msg].kind != kObject {
+	m := w.pol.mandatory[w.action]
+	if m == nil || w.t.nodes[msg].kind != kObject {
 		return
 	}
 	w.path = append(w.path[:0], seg{node: -1, index: -1, name: "message"})
+	var pass mandatoryPass
+	w.requireSteps(&pass, msg, m.steps)
+	w.path = w.path[:0]
+	if len(pass.found) == 0 {
+		return
+	}
+	// Within one requirement the pass met its findings in document order;
+	// a stable sort puts the requirements in their published order.
+	slices.SortStableFunc(pass.found, func(a, b reqFinding) int { return cmp.Compare(a.req, b.req) })
 	before := len(w.findings)
-	defer func() { w.findings = append(w.findings[:before], dedupe(w.findings[before:])...) }()
-	for _, r := range reqs {
-		if len(r.alts) > 1 {
-			satisfied := false
-			for _, alt := range r.alts {
-				if w.require(msg, alt, false) {
-					satisfied = true
+	for _, f := range pass.found {
+		if alts := m.alts[f.req]; bits.OnesCount64(alts) > 1 && alts&^pass.failed != 0 {
+			continue // another alternative of the requirement is present
+		}
+		w.add(f.Path, f.Rule, f.Severity, f.Code, f.Message)
+	}
+	w.findings = append(w.findings[:before], dedupe(w.findings[before:])...)
+}
+
+// mandatoryPass is one check of an action's mandatory paths: which
+// alternatives failed anywhere, and the findings of the first alternative of
+// each requirement (the one reported when none is present).
+type mandatoryPass struct {
+	failed uint64 // bits of mandatoryStep.through
+	found  []reqFinding
+}
+
+type reqFinding struct {
+	req int
+	Finding
+}
+
+// requireSteps checks steps below node i (the current path) for pass.
+func (w *walker) requireSteps(pass *mandatoryPass, i int32, steps []*mandatoryStep) {
+	t := w.t
+	if t.nodes[i].kind != kObject {
+		return // a wrong shape is a core finding already
+	}
+	for _, st := range steps {
+		if st.any != nil {
+			present := false
+			for _, name := range st.any {
+				if !w.missing(t.member(i, name)) {
+					present = true
 					break
 				}
 			}
-			if satisfied {
-				continue
+			if !present {
+				pass.fail(st, w.pathString(), fmt.Sprintf(
+					"At least one of %s is mandatory here in ONEST %s (%s).", strings.Join(st.any, ", "), w.action, w.pol.domain))
 			}
+			continue
 		}
-		w.require(msg, r.alts[0], true)
-	}
-	w.path = w.path[:0]
-}
-
-// require checks steps below node i (the current path), reporting what is
-// missing when report is set; it returns whether everything was present.
-func (w *walker) require(i int32, steps []step, report bool) bool {
-	t := w.t
-	if t.nodes[i].kind != kObject {
-		return true // a wrong shape is a core finding already
-	}
-	st := steps[0]
-	if st.any != nil {
-		for _, name := range st.any {
-			if !w.missing(t.member(i, name)) {
-				return true
-			}
-		}
-		if report {
-			w.add(w.pathString(), "onest.mandatory", SeverityError, CodeInvalidRequest, fmt.Sprintf(
-				"At least one of %s is mandatory here in ONEST %s (%s).", strings.Join(st.any, ", "), w.action, w.pol.domain))
-		}
-		return false
-	}
-	c := t.member(i, st.name)
-	if w.missing(c) {
-		if report {
+		c := t.member(i, st.name)
+		if w.missing(c) {
 			what := "is mandatory"
 			if c >= 0 {
 				what = "is empty but mandatory"
 			}
-			w.add(w.pathString(st.name), "onest.mandatory", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+			pass.fail(st, w.pathString(st.name), fmt.Sprintf(
 				"%s %s in ONEST %s (%s).", st.name, what, w.action, w.pol.domain))
+			continue
 		}
-		return false
-	}
-	if len(steps) == 1 {
-		return true
-	}
-	w.push(c)
-	defer w.pop()
-	if !st.array {
-		return w.require(c, steps[1:], report)
-	}
-	if t.nodes[c].kind != kArray {
-		return true
-	}
-	ok := true
-	var k int32
-	for e := t.nodes[c].first; e >= 0; e = t.nodes[e].next {
-		w.pushIndex(k)
-		if !w.require(e, steps[1:], report) {
-			ok = false
+		if len(st.next) == 0 {
+			continue
+		}
+		w.push(c)
+		switch {
+		case !st.array:
+			w.requireSteps(pass, c, st.next)
+		case t.nodes[c].kind == kArray:
+			var k int32
+			for e := t.nodes[c].first; e >= 0; e = t.nodes[e].next {
+				w.pushIndex(k)
+				w.requireSteps(pass, e, st.next)
+				w.pop()
+				k++
+			}
 		}
 		w.pop()
-		k++
-		if !ok && !report {
-			break
+	}
+}
+
+// fail records that st is missing at path for every alternative through it.
+func (p *mandatoryPass) fail(st *mandatoryStep, path, msg string) {
+	for _, a := range st.through {
+		p.failed |= a.bit
+		if a.first {
+			p.found = append(p.found, reqFinding{a.req, Finding{Path: path, Rule: "onest.mandatory",
+				Severity: SeverityError, Code: CodeInvalidRequest, Message: msg}})
 		}
 	}
-	return ok
 }
 
 // runHook applies the domain's code lists to an object of a hooked type.
