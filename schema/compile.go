@@ -76,6 +76,11 @@ type typ struct {
 	required []string
 	elem     *typ
 	hook     hook
+	// plain has a bit (1<<kind) for each JSON kind the rule accepts without
+	// looking further: a plain string, a boolean, a number, a free-form
+	// object, anything for any. Most members of a catalogue are such
+	// values, and the walker accepts them without stepping into them.
+	plain uint8
 }
 
 // member is a declared member of an object rule; bit identifies it in the
@@ -167,6 +172,9 @@ func compileTypes(src string) (map[string]*typ, error) {
 			p.t.names = append(p.t.names, name)
 		}
 		sort.Strings(p.t.names)
+		for _, m := range p.t.members {
+			markPlain(m.t)
+		}
 		for _, name := range p.t.names {
 			for len(p.t.byLen) <= len(name) {
 				p.t.byLen = append(p.t.byLen, nil)
@@ -175,6 +183,26 @@ func compileTypes(src string) (map[string]*typ, error) {
 		}
 	}
 	return types, nil
+}
+
+// markPlain sets t.plain, and that of the elements of arrays and maps.
+func markPlain(t *typ) {
+	switch t.kind {
+	case tAny:
+		t.plain = 1<<kNull | 1<<kBool | 1<<kNumber | 1<<kString | 1<<kObject | 1<<kArray
+	case tString:
+		if t.format == fNone && t.enum == nil {
+			t.plain = 1 << kString
+		}
+	case tBool:
+		t.plain = 1 << kBool
+	case tNumber:
+		t.plain = 1 << kNumber
+	case tFree:
+		t.plain = 1 << kObject
+	case tArray, tMap:
+		markPlain(t.elem)
+	}
 }
 
 func resolveKind(s string, types map[string]*typ) (*typ, error) {

@@ -205,6 +205,9 @@ func (w *walker) walk(i int32, ty *typ) {
 		}
 		w.checkDuplicates(i)
 		for c := n.first; c >= 0; c = w.t.nodes[c].next {
+			if ty.elem.plain&(1<<w.t.nodes[c].kind) != 0 {
+				continue
+			}
 			w.push(c)
 			w.walk(c, ty.elem)
 			w.pop()
@@ -216,9 +219,11 @@ func (w *walker) walk(i int32, ty *typ) {
 		}
 		var k int32
 		for c := n.first; c >= 0; c = w.t.nodes[c].next {
-			w.pushIndex(k)
-			w.walk(c, ty.elem)
-			w.pop()
+			if ty.elem.plain&(1<<w.t.nodes[c].kind) == 0 {
+				w.pushIndex(k)
+				w.walk(c, ty.elem)
+				w.pop()
+			}
 			k++
 		}
 	case tObject:
@@ -238,6 +243,10 @@ func (w *walker) walk(i int32, ty *typ) {
 			if !ok {
 				w.unknownMember(c, ty)
 				continue
+			}
+			if seen&m.bit == 0 && m.t.plain&(1<<w.t.nodes[c].kind) != 0 {
+				seen |= m.bit
+				continue // right as it is: nothing to report below it
 			}
 			w.push(c)
 			if seen&m.bit != 0 {
