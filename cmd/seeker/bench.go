@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -103,13 +101,12 @@ over real HTTP on loopback and reports requests per second and latency.
 			if err != nil {
 				return exitWith(2, err)
 			}
-			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}}
 			var res benchResult
 			switch args[0] {
 			case "ingest":
-				res, err = benchIngest(cmd.Context(), client, t, conc, count)
+				res, err = benchIngest(cmd.Context(), &http.Client{Timeout: loadTimeout}, t, conc, count)
 			case "search":
-				res, err = benchSearch(cmd.Context(), client, t, conc, count)
+				res, err = benchSearch(cmd.Context(), t, conc, count)
 			default:
 				return exitWith(2, fmt.Errorf("unknown benchmark %q: use ingest, search or startup", args[0]))
 			}
@@ -152,72 +149,12 @@ func (r benchResult) String(name string, conc int) string {
 		pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), r.failed)
 }
 
-// runLoad sends n requests made by mk from conc workers and times each.
-func runLoad(ctx context.Context, client *http.Client, conc, n int, mk func(i int) (*http.Request, error), ok func(status int, body []byte) bool) benchResult {
-	var next, failed atomic.Int64
-	var mu sync.Mutex
-	res := benchResult{n: n, latencies: make([]time.Duration, 0, n)}
-	start := time.Now()
-	var wg sync.WaitGroup
-	for w := 0; w < conc; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lat := make([]time.Duration, 0, n/conc+1)
-			for ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					break
-				}
-				req, err := mk(i)
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					failed.Add(1)
-					mu.Lock()
-					if res.firstErr == "" {
-						res.firstErr = err.Error()
-					}
-					mu.Unlock()
-					continue
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				lat = append(lat, time.Since(t0))
-				if !ok(resp.StatusCode, body) {
-					failed.Add(1)
-					mu.Lock()
-					if res.firstErr == "" {
-						res.firstErr = fmt.Sprintf("HTTP %d %s", resp.StatusCode, strings.TrimSpace(string(body)))
-					}
-					mu.Unlock()
-				}
-			}
-			mu.Lock()
-			res.latencies = append(res.latencies, lat...)
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	res.elapsed = time.Since(start)
-	res.failed = int(failed.Load())
-	return res
-}
-
-func benchSearch(ctx context.Context, client *http.Client, t benchTarget, conc, n int) (benchResult, error) {
+func benchSearch(ctx context.Context, t benchTarget, conc, n int) (benchResult, error) {
 	body := []byte(`{"domain":"onest:learning-experiences","intent":{"item":{"descriptor":{"name":"data"}}}}`)
-	return runLoad(ctx, client, conc, n, func(int) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.clientURL+"/v1/search", bytes.NewReader(body))
-		if err == nil {
-			req.Header.Set("Authorization", "Bearer "+t.apiKey)
-			req.Header.Set("Content-Type", "application/json")
-		}
-		return req, err
-	}, func(status int, _ []byte) bool { return status == http.StatusAccepted }), nil
+	head := []string{"Authorization: Bearer " + t.apiKey, "Content-Type: application/json"}
+	return runLoad(ctx, t.clientURL, conc, n, func(int) loadRequest {
+		return loadRequest{path: "/v1/search", header: head, body: body}
+	}, func(status int, _ []byte) bool { return status == http.StatusAccepted })
 }
 
 func benchIngest(ctx context.Context, client *http.Client, t benchTarget, conc, n int) (benchResult, error) {
@@ -255,17 +192,12 @@ func benchIngest(ctx context.Context, client *http.Client, t benchTarget, conc, 
 		}(w)
 	}
 	wg.Wait()
-	return runLoad(ctx, client, conc, n, func(i int) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.networkURL+"/on_search", bytes.NewReader(bodies[i]))
-		if err == nil {
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set(signing.HeaderAuthorization, auths[i])
-		}
-		return req, err
+	return runLoad(ctx, t.networkURL, conc, n, func(i int) loadRequest {
+		return loadRequest{path: "/on_search", header: []string{"Content-Type: application/json", signing.HeaderAuthorization + ": " + auths[i]}, body: bodies[i]}
 	}, func(status int, body []byte) bool {
 		a, err := beckn.ParseAckResponse(body)
 		return status == http.StatusOK && err == nil && a.Acked()
-	}), nil
+	})
 }
 
 // onSearchPage is page i of a ~20 KB catalog answering the search.
