@@ -71,3 +71,30 @@ func TestLoadGeneratorNamesAnUnreachableTarget(t *testing.T) {
 		t.Fatalf("failed %d (first: %q); want all three refused by the closed port", res.failed, res.firstErr)
 	}
 }
+
+// TestBenchAgainstADemo runs the load commands as a user does, against a
+// demo on ephemeral ports: every signed callback is ACKed and every search
+// accepted, and the report says so.
+func TestBenchAgainstADemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a whole demo network")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := t.TempDir()
+	d, err := startDemo(ctx, demoOptions{data: dir, basePort: 0, timeScale: 1, networkAddr: "127.0.0.1:0", clientAddr: "127.0.0.1:0", webAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	describe := dir + "/describe.json"
+	if err := d.writeDescription(describe); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"ingest", "search"} {
+		code, out, errOut := runCLI(t, "bench", kind, "--describe", describe, "-n", "60", "-c", "4")
+		if code != 0 || !strings.Contains(out, kind+": 60 requests at concurrency 4") || !strings.Contains(out, ", 0 failed") {
+			t.Fatalf("seeker bench %s exited %d:\n%s%s", kind, code, out, errOut)
+		}
+	}
+}

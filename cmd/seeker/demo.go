@@ -54,6 +54,7 @@ prints the URLs to open. State (keys, database, registry) is kept in --data,
 so a second run continues where the first stopped.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			tuneGC()
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			if ephemeral {
