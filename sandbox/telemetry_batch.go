@@ -155,33 +155,15 @@ var errAttrList = errors.New(`attributes must be a list of {"key","value"} objec
 func (a *otelAttrs) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	m := otelAttrs{}
 	*a = m
-	switch dec.PeekKind() {
-	case 'n':
+	if dec.PeekKind() == 'n' {
 		_, err := dec.ReadToken()
 		return err
-	case '[':
-	default:
-		if _, err := dec.ReadValue(); err != nil {
-			return err
-		}
-		return errAttrList
 	}
-	if _, err := dec.ReadToken(); err != nil {
+	if err := enter(dec, '['); err != nil {
 		return err
 	}
-	for {
-		switch dec.PeekKind() {
-		case ']':
-			_, err := dec.ReadToken()
-			return err
-		case '{':
-		default:
-			if _, err := dec.ReadValue(); err != nil {
-				return err
-			}
-			return errAttrList
-		}
-		if _, err := dec.ReadToken(); err != nil {
+	for dec.PeekKind() != ']' {
+		if err := enter(dec, '{'); err != nil {
 			return err
 		}
 		var key, val string
@@ -220,6 +202,21 @@ func (a *otelAttrs) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		}
 		m[key] = val
 	}
+	_, err := dec.ReadToken()
+	return err
+}
+
+// enter reads the opening token of the next value when it is of kind ('['
+// or '{'); any other value is skipped and reported as errAttrList.
+func enter(dec *jsontext.Decoder, kind jsontext.Kind) error {
+	if dec.PeekKind() != kind {
+		if _, err := dec.ReadValue(); err != nil {
+			return err
+		}
+		return errAttrList
+	}
+	_, err := dec.ReadToken()
+	return err
 }
 
 // errOtelValue marks a value that is well-formed JSON but not an OTLP

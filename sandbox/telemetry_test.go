@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // spanEvent builds one API event in the OTLP/JSON shape an ONEST sender
@@ -289,4 +291,34 @@ func FuzzParseTelemetryBatch(f *testing.F) {
 			t.Fatalf("error %v (%T) must be a *TelemetryBatchError with 1..%d problems", err, err, maxProblems)
 		}
 	})
+}
+
+// TestOtelAttributeValues pins how each OTLP/JSON attribute value is read
+// as text, and which are refused.
+func TestOtelAttributeValues(t *testing.T) {
+	for _, tc := range []struct{ value, want string }{
+		{`{"stringValue":"x"}`, "x"},
+		{`{"intValue":"1710000000000000000"}`, "1710000000000000000"},
+		{`{"intValue":12}`, "12"},
+		{`{"doubleValue":1.5}`, "1.5"},
+		{`{"boolValue":true}`, "true"},
+		{`{"arrayValue":{"values":[]}}`, `{"values":[]}`},
+		{`{"stringValue":null,"intValue":"5"}`, "5"},
+		{`{"unknown":1,"stringValue":"\u00e9"}`, "é"},
+		{`"bare"`, "bare"},
+		{`7`, "7"},
+		{`null`, ""},
+	} {
+		var got otelAttrs
+		if err := jsonv2.Unmarshal([]byte(`[{"key":"k","value":`+tc.value+`}]`), &got); err != nil || got["k"] != tc.want {
+			t.Errorf("value %s: got %q (err %v), want %q", tc.value, got["k"], err, tc.want)
+		}
+	}
+	for _, bad := range []string{`[{"key":"k","value":{}}]`, `[{"key":"k","value":{"boolValue":"yes"}}]`, `[{"key":"k","value":[1]}]`,
+		`{"k":"v"}`, `["k"]`, `[{"key":1,"value":"v"}]`} {
+		var got otelAttrs
+		if err := jsonv2.Unmarshal([]byte(bad), &got); err == nil {
+			t.Errorf("attributes %s were accepted as %v", bad, got)
+		}
+	}
 }
