@@ -13,10 +13,7 @@ import (
 // about another order than the one asked for is an error too. A request that
 // is not JSON is reported at path "request".
 func (v *Validator) ValidateCallback(request, callback []byte, opts ...Option) Result {
-	var o options
-	for _, f := range opts {
-		f(&o)
-	}
+	o := applyOptions(opts)
 	rt := v.trees.Get().(*tree)
 	defer v.release(rt)
 	if err := rt.parse(request); err != nil {

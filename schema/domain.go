@@ -51,14 +51,12 @@ const (
 
 // classifyDomain returns the ONEST code s stands for ("" if none) and how.
 func classifyDomain(s string) (string, domainKind) {
-	switch s {
-	case DomainLearning, DomainWork, DomainFinancial, DomainExpert:
-		return s, domainCanonical
+	if code, ok := canonicalDomain(s); ok {
+		return code, domainCanonical
 	}
 	t := strings.ToLower(strings.TrimSpace(s))
-	switch t {
-	case DomainLearning, DomainWork, DomainFinancial, DomainExpert:
-		return t, domainCase
+	if code, ok := canonicalDomain(t); ok {
+		return code, domainCase
 	}
 	if c, ok := legacyDomains[t]; ok {
 		return c, domainLegacy
@@ -67,6 +65,17 @@ func classifyDomain(s string) (string, domainKind) {
 		return c, domainPlaceholder
 	}
 	return "", domainUnknown
+}
+
+// canonicalDomain returns the ONEST code s spells exactly. The code returned
+// is the constant, not s, so s may be borrowed bytes.
+func canonicalDomain(s string) (string, bool) {
+	for _, d := range onestDomains {
+		if s == d {
+			return d, true
+		}
+	}
+	return "", false
 }
 
 // NormalizeDomain maps an ONEST domain code, a legacy alias or a known

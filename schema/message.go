@@ -24,7 +24,10 @@ func (w *walker) message(action string, o options) {
 	ctx := t.member(0, "context")
 	ctxAction := ""
 	if a := t.member(ctx, "action"); a >= 0 && t.nodes[a].kind == kString {
-		ctxAction = t.text(a)
+		ctxAction = action // the usual case, kept without copying the text
+		if string(t.bytes(a)) != action {
+			ctxAction = t.text(a)
+		}
 	}
 
 	// Which endpoint's rules apply.
@@ -160,6 +163,9 @@ func (w *walker) checkDomain(ctx int32) string {
 		w.add("context.domain", "onest.domain", SeverityError, CodeInvalidRequest,
 			"context.domain must be a string naming an ONEST domain, e.g. \"onest:learning-experiences\".")
 		return ""
+	}
+	if code, ok := canonicalDomain(string(w.t.bytes(d))); ok {
+		return code // the usual case, decided without copying the text
 	}
 	s := w.t.text(d)
 	code, k := classifyDomain(s)

@@ -165,8 +165,12 @@ func compilePolicies() (map[string]*policy, error) {
 }
 
 // contextMandatory are the context members every ONEST message carries; the
-// bpp ones are added for every action except search (onest-domain.md §2.1).
-var contextMandatory = []string{"domain", "action", "version", "bap_id", "bap_uri", "transaction_id", "message_id", "timestamp"}
+// bpp ones are added for every action except search (onest-domain.md §2.1),
+// so contextMandatoryBPP is the list of every other action.
+var (
+	contextMandatory    = []string{"domain", "action", "version", "bap_id", "bap_uri", "transaction_id", "message_id", "timestamp"}
+	contextMandatoryBPP = append(contextMandatory[:len(contextMandatory):len(contextMandatory)], "bpp_id", "bpp_uri")
+)
 
 // checkContextPolicy applies the ONEST rules on context.
 func (w *walker) checkContextPolicy(ctx int32) {
@@ -174,18 +178,19 @@ func (w *walker) checkContextPolicy(ctx int32) {
 	if t.nodes[ctx].kind != kObject {
 		return
 	}
-	need := contextMandatory
-	if w.action != "search" {
-		need = append(need[:len(need):len(need)], "bpp_id", "bpp_uri")
+	need := contextMandatoryBPP
+	if w.action == "search" {
+		need = contextMandatory
 	}
-	need = append(need[:len(need):len(need)], w.pol.context[w.action]...)
-	for _, m := range need {
-		if m == "action" && w.action != "search" {
-			continue // core requires it on every other endpoint: reported as core.required
-		}
-		if w.missing(t.member(ctx, m)) {
-			w.add("context."+m, "onest.mandatory", SeverityError, CodeInvalidRequest, fmt.Sprintf(
-				"context.%s is mandatory in every ONEST %s message.", m, orDash(w.action)))
+	for _, list := range [][]string{need, w.pol.context[w.action]} {
+		for _, m := range list {
+			if m == "action" && w.action != "search" {
+				continue // core requires it on every other endpoint: reported as core.required
+			}
+			if w.missing(t.member(ctx, m)) {
+				w.add("context."+m, "onest.mandatory", SeverityError, CodeInvalidRequest, fmt.Sprintf(
+					"context.%s is mandatory in every ONEST %s message.", m, orDash(w.action)))
+			}
 		}
 	}
 	if v := t.member(ctx, "version"); v >= 0 && t.nodes[v].kind == kString && string(t.bytes(v)) != "1.1.0" {

@@ -73,17 +73,27 @@ type options struct {
 // written for another network.
 func WithDomain(d string) Option { return func(o *options) { o.domain = d } }
 
+// applyOptions collects opts. The options escape to the functions that set
+// them, so they are only allocated when there are any: the engine validates
+// every callback without options.
+func applyOptions(opts []Option) options {
+	if len(opts) == 0 {
+		return options{}
+	}
+	o := new(options)
+	for _, f := range opts {
+		f(o)
+	}
+	return *o
+}
+
 // Validate checks one message body. action is the endpoint the body was
 // posted to (or will be); "" takes it from context.action. A body that is
 // not JSON yields a single json.syntax error finding.
 func (v *Validator) Validate(action string, body []byte, opts ...Option) Result {
-	var o options
-	for _, f := range opts {
-		f(&o)
-	}
 	t := v.trees.Get().(*tree)
 	defer v.release(t)
-	res, _ := v.validateTree(t, action, body, o)
+	res, _ := v.validateTree(t, action, body, applyOptions(opts))
 	return res
 }
 
