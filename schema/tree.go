@@ -123,8 +123,11 @@ type parser struct {
 
 func (p *parser) fail(msg string) error { return &syntaxError{p.pos, msg} }
 
+// skipWS steps over whitespace. Machine-written bodies have none between
+// tokens, and every byte that starts a token is above the space, so one
+// comparison usually decides.
 func (p *parser) skipWS() {
-	for p.pos < len(p.src) {
+	for p.pos < len(p.src) && p.src[p.pos] <= ' ' {
 		switch p.src[p.pos] {
 		case ' ', '\t', '\n', '\r':
 			p.pos++
@@ -134,9 +137,21 @@ func (p *parser) skipWS() {
 	}
 }
 
-func (p *parser) add(n node) int32 {
-	p.nodes = append(p.nodes, n)
-	return int32(len(p.nodes) - 1)
+// add appends a childless node and returns its index. The fields are written
+// in place: building the node on the stack and copying it in would read it
+// back in wide moves before the narrow stores that made it have landed, a
+// store-forwarding stall on every value of the document.
+func (p *parser) add(k kind, start, end int, esc, truth bool) int32 {
+	i := len(p.nodes)
+	if i < cap(p.nodes) {
+		p.nodes = p.nodes[:i+1]
+	} else {
+		p.nodes = append(p.nodes, node{})
+	}
+	n := &p.nodes[i] // every field, as the arena is reused
+	n.start, n.end, n.keyStart, n.keyEnd, n.first, n.next = int32(start), int32(end), 0, 0, -1, -1
+	n.kind, n.esc, n.keyEsc, n.truth = k, esc, false, truth
+	return int32(i)
 }
 
 // value parses one value at p.pos (whitespace already skipped).
@@ -154,7 +169,7 @@ func (p *parser) value(depth int) (int32, error) {
 		if err != nil {
 			return -1, err
 		}
-		return p.add(node{kind: kString, start: int32(s), end: int32(e), esc: esc, first: -1, next: -1}), nil
+		return p.add(kString, s, e, esc, false), nil
 	case c == 't':
 		return p.literal("true", kBool, true)
 	case c == 'f':
@@ -166,7 +181,7 @@ func (p *parser) value(depth int) (int32, error) {
 		if err := p.number(); err != nil {
 			return -1, err
 		}
-		return p.add(node{kind: kNumber, start: int32(s), end: int32(p.pos), first: -1, next: -1}), nil
+		return p.add(kNumber, s, p.pos, false, false), nil
 	default:
 		return -1, p.fail(fmt.Sprintf("unexpected character %q", c))
 	}
@@ -178,7 +193,7 @@ func (p *parser) literal(lit string, k kind, truth bool) (int32, error) {
 	}
 	s := p.pos
 	p.pos += len(lit)
-	return p.add(node{kind: k, truth: truth, start: int32(s), end: int32(p.pos), first: -1, next: -1}), nil
+	return p.add(k, s, p.pos, false, truth), nil
 }
 
 func (p *parser) number() error {
@@ -228,67 +243,72 @@ func (p *parser) number() error {
 // str scans a string starting at the opening quote and returns the content
 // range, whether it holds escapes, and any error.
 func (p *parser) str() (start, end int, esc bool, err error) {
+	// The position lives in a local while the string is scanned (the
+	// parser's field would be stored back on every step) and goes back to
+	// p.pos before returning or failing.
 	src := p.src
-	p.pos++ // opening quote
-	start = p.pos
+	pos := p.pos + 1 // past the opening quote
+	start = pos
 	high := false
-	for p.pos < len(src) {
+	for {
 		// Step over eight plain bytes at a time: long descriptions and
 		// URLs are most of a catalogue's bytes. A word that holds a byte
 		// needing a look says where the first such byte is, so a short
-		// string (most keys and ids) costs one word, not one per byte.
-		for p.pos+8 <= len(src) {
-			m := notPlain8(binary.LittleEndian.Uint64(src[p.pos:]))
-			if m != 0 {
-				p.pos += bits.TrailingZeros64(m) >> 3
+		// string (most keys and ids) costs one word, not one per byte, and
+		// that byte needs no second test; the tail shorter than a word goes
+		// byte by byte.
+		var m uint64
+		for pos+8 <= len(src) {
+			if m = notPlain8(binary.LittleEndian.Uint64(src[pos:])); m != 0 {
 				break
 			}
-			p.pos += 8
+			pos += 8
 		}
-		if p.pos >= len(src) {
-			break
+		if m != 0 {
+			pos += bits.TrailingZeros64(m) >> 3
+		} else {
+			for pos < len(src) && plain[src[pos]] {
+				pos++
+			}
+			if pos >= len(src) {
+				p.pos = pos
+				return 0, 0, false, p.fail("unterminated string")
+			}
 		}
-		c := src[p.pos]
-		if plain[c] {
-			p.pos++
-			continue
-		}
-		switch {
+		switch c := src[pos]; {
 		case c == '"':
-			end = p.pos
-			p.pos++
-			if high && !utf8.Valid(src[start:end]) {
+			p.pos = pos + 1
+			if high && !utf8.Valid(src[start:pos]) {
 				p.t.badUTF8 = true
 				esc = true // decode through unescape, which repairs it
 			}
-			return start, end, esc, nil
+			return start, pos, esc, nil
 		case c == '\\':
 			esc = true
-			p.pos++
-			if p.pos >= len(src) {
+			pos++
+			p.pos = pos
+			if pos >= len(src) {
 				return 0, 0, false, p.fail("unterminated escape")
 			}
-			switch src[p.pos] {
+			switch src[pos] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				p.pos++
+				pos++
 			case 'u':
-				if len(src)-p.pos < 5 || !isHex4(src[p.pos+1:p.pos+5]) {
+				if len(src)-pos < 5 || !isHex4(src[pos+1:pos+5]) {
 					return 0, 0, false, p.fail(`invalid \u escape`)
 				}
-				p.pos += 5
+				pos += 5
 			default:
-				return 0, 0, false, p.fail(fmt.Sprintf("invalid escape \\%c", src[p.pos]))
+				return 0, 0, false, p.fail(fmt.Sprintf("invalid escape \\%c", src[pos]))
 			}
 		case c < 0x20:
+			p.pos = pos
 			return 0, 0, false, p.fail("control character in string")
-		default:
-			if c >= 0x80 {
-				high = true
-			}
-			p.pos++
+		default: // beyond ASCII
+			high = true
+			pos++
 		}
 	}
-	return 0, 0, false, p.fail("unterminated string")
 }
 
 // plain marks the bytes a string scan can step over without a second look:
@@ -325,7 +345,7 @@ func (p *parser) object(depth int) (int32, error) {
 	if depth >= maxDepth {
 		return -1, p.fail("nesting deeper than 256 levels")
 	}
-	self := p.add(node{kind: kObject, start: int32(p.pos), first: -1, next: -1})
+	self := p.add(kObject, p.pos, 0, false, false)
 	p.pos++
 	p.skipWS()
 	if p.pos < len(p.src) && p.src[p.pos] == '}' {
@@ -382,7 +402,7 @@ func (p *parser) array(depth int) (int32, error) {
 	if depth >= maxDepth {
 		return -1, p.fail("nesting deeper than 256 levels")
 	}
-	self := p.add(node{kind: kArray, start: int32(p.pos), first: -1, next: -1})
+	self := p.add(kArray, p.pos, 0, false, false)
 	p.pos++
 	p.skipWS()
 	if p.pos < len(p.src) && p.src[p.pos] == ']' {
