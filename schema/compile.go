@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"strconv"
@@ -91,23 +92,54 @@ type member struct {
 }
 
 type namedMember struct {
-	name string
+	name   string
+	lo, hi uint64 // name's first and second eight bytes (see keyWords)
 	member
 }
 
 // lookup finds the declared member named by the raw (unescaped) key b. Every
-// member of every object of a catalogue is looked up, and finding the few
-// names of one length and comparing bytes costs about half of hashing the
-// key for the map.
+// member of every object of a catalogue is looked up: the few names of b's
+// length are compared with it as two words (see keyWords) rather than by a
+// call to compare bytes, and names longer than two words byte by byte.
 func (t *typ) lookup(b []byte) (member, bool) {
-	if len(b) < len(t.byLen) {
+	if len(b) >= len(t.byLen) {
+		return member{}, false
+	}
+	if lo, hi, ok := keyWords(b); ok {
 		for _, m := range t.byLen[len(b)] {
-			if m.name == string(b) {
+			if m.lo == lo && m.hi == hi {
 				return m.member, true
 			}
 		}
+		return member{}, false
+	}
+	for _, m := range t.byLen[len(b)] {
+		if m.name == string(b) {
+			return m.member, true
+		}
 	}
 	return member{}, false
+}
+
+// keyWords returns the bytes of a key of up to 16 bytes as two little-endian
+// words, zero past its end, so that two keys of the same length are equal
+// exactly when their words are. b is read through to 16 bytes within its
+// capacity (a key in a body is followed by at least its value), and ok is
+// false when the key is longer or its slice too short for that.
+func keyWords(b []byte) (lo, hi uint64, ok bool) {
+	n := len(b)
+	if n > 16 || cap(b) < 16 {
+		return 0, 0, false
+	}
+	w := b[:16]
+	lo, hi = binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
+	switch {
+	case n < 8:
+		lo, hi = lo&(1<<(8*n)-1), 0
+	case n < 16:
+		hi &= 1<<(8*(n-8)) - 1
+	}
+	return lo, hi, true
 }
 
 // maxMembers bounds the members of one object rule to the bits of the mask.
@@ -179,7 +211,10 @@ func compileTypes(src string) (map[string]*typ, error) {
 			for len(p.t.byLen) <= len(name) {
 				p.t.byLen = append(p.t.byLen, nil)
 			}
-			p.t.byLen[len(name)] = append(p.t.byLen[len(name)], namedMember{name, p.t.members[name]})
+			var padded [16]byte
+			copy(padded[:], name)
+			lo, hi, _ := keyWords(padded[:min(len(name), 16)])
+			p.t.byLen[len(name)] = append(p.t.byLen[len(name)], namedMember{name, lo, hi, p.t.members[name]})
 		}
 	}
 	return types, nil

@@ -468,3 +468,26 @@ func TestMemberLookupAgreesWithTheMap(t *testing.T) {
 		}
 	}
 }
+
+// lookup reads short keys as words through the body past their end; it must
+// agree with the map whatever follows the key, and where the body ends too
+// soon for that.
+func TestMemberLookupInPlace(t *testing.T) {
+	types, err := compileTypes(coreObjects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ty := range types {
+		for name := range ty.members {
+			for _, other := range []string{name, name + "x", name[:len(name)-1], strings.ToUpper(name)} {
+				_, declared := ty.members[other]
+				for _, tail := range []string{`":"value"}`, `"`, strings.Repeat(name, 3)} {
+					body := []byte(other + tail)
+					if _, ok := ty.lookup(body[:len(other)]); ok != declared {
+						t.Fatalf("%s.lookup(%q followed by %q) found = %v, declared = %v", ty.name, other, tail, ok, declared)
+					}
+				}
+			}
+		}
+	}
+}
