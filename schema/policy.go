@@ -391,7 +391,8 @@ func (w *walker) checkCode(i int32, rel string, list []string) {
 // descriptor.code.
 func (w *walker) checkTagGroup(i int32) {
 	t := w.t
-	if t.member(i, "value") >= 0 && t.member(i, "list") < 0 {
+	list := t.member(i, "list")
+	if list < 0 && t.member(i, "value") >= 0 {
 		w.here("onest.tag-shape", SeverityWarning, CodeInvalidRequest,
 			"This is a bare Tag where a TagGroup is expected; wrap it as {\"descriptor\": {\"code\": <group>}, \"list\": [ <this tag> ]}.")
 		return
@@ -420,7 +421,6 @@ func (w *walker) checkTagGroup(i int32) {
 			"Tag group %q is not among ONEST's recommended groups for %s (first occurrence shown).", code, w.pol.domain))
 		return
 	}
-	list := t.member(i, "list")
 	if list < 0 || t.nodes[list].kind != kArray {
 		return
 	}
