@@ -10,18 +10,34 @@ import "fmt"
 // with the only fulfilment "1"), so they are warnings. A list that is not
 // sent at all is not checked: catalogues are often split across callbacks.
 
+// list returns object o's member name when it is an array, or -1.
+func (w *walker) list(o int32, name string) int32 {
+	a := w.t.member(o, name)
+	if a < 0 || w.t.nodes[a].kind != kArray {
+		return -1
+	}
+	return a
+}
+
+// declares reports whether any object in objs has array member name.
+func (w *walker) declares(name string, objs []int32) bool {
+	for _, o := range objs {
+		if w.list(o, name) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // idSet collects the ids of the elements of array member name of each
 // object in objs.
-func (w *walker) idSet(name string, objs ...int32) (ids map[string]bool, declared bool) {
+func (w *walker) idSet(name string, objs []int32) map[string]bool {
 	t := w.t
+	ids := map[string]bool{}
 	for _, o := range objs {
-		a := t.member(o, name)
-		if a < 0 || t.nodes[a].kind != kArray {
+		a := w.list(o, name)
+		if a < 0 {
 			continue
-		}
-		declared = true
-		if ids == nil {
-			ids = map[string]bool{}
 		}
 		for e := t.nodes[a].first; e >= 0; e = t.nodes[e].next {
 			if id := t.bytes(t.member(e, "id")); len(id) > 0 {
@@ -29,7 +45,7 @@ func (w *walker) idSet(name string, objs ...int32) (ids map[string]bool, declare
 			}
 		}
 	}
-	return ids, declared
+	return ids
 }
 
 // anyItemHas reports whether an element of array items has member name, so
@@ -96,13 +112,13 @@ func (w *walker) itemRefs(holder int32, fulfillmentScopes []int32, provider int3
 		{"category_ids", "categories", "category", []int32{provider}},
 	}
 	for _, c := range checks {
-		if !w.anyItemHas(items, c.member) {
+		// Whether a list is declared takes a look per scope, whether an
+		// item refers to it may take a look at every item: without a
+		// declared list there is nothing to check against.
+		if !w.declares(c.target, c.scopes) || !w.anyItemHas(items, c.member) {
 			continue
 		}
-		ids, declared := w.idSet(c.target, c.scopes...)
-		if !declared {
-			continue
-		}
+		ids := w.idSet(c.target, c.scopes)
 		w.push(items)
 		var k int32
 		for it := t.nodes[items].first; it >= 0; it = t.nodes[it].next {
