@@ -133,3 +133,41 @@ func BenchmarkSearch100k(b *testing.B) {
 	testutil.ReportCPU(b, cpu)
 	reportP95(b, took)
 }
+
+// BenchmarkBrowse100k opens the courses tab of a 100,000-item cache: every
+// course matches, so a fresh answer reads and decodes each one ("fresh");
+// a learner who opens it after another within browseTTL gets the kept
+// answer and only the page is read ("kept").
+func BenchmarkBrowse100k(b *testing.B) {
+	c := newTestCatalog(b, nil)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 100 {
+		if _, err := c.IngestOnSearch(ctx, benchCatalog(rng, i, 1000), time.Now(), 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, bc := range []struct {
+		name  string
+		fresh bool
+	}{{"fresh", true}, {"kept", false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var took []time.Duration
+			cpu := testutil.ProcessCPU()
+			for b.Loop() {
+				q := Query{Kind: KindCourse}
+				if bc.fresh {
+					q.Now = time.Now() // a query with its own clock is never answered from the browse cache
+				}
+				start := time.Now()
+				r, err := c.Search(ctx, q)
+				if err != nil || r.Total == 0 {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(start))
+			}
+			testutil.ReportCPU(b, cpu)
+			reportP95(b, took)
+		})
+	}
+}

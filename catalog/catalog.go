@@ -55,9 +55,10 @@ type Config struct {
 // Catalog is the cache of everything the network offers, with its search
 // index, its indexer (following the message log) and its harvester.
 type Catalog struct {
-	cfg Config
-	ix  index
-	log *slog.Logger
+	cfg    Config
+	ix     *countingIndex
+	log    *slog.Logger
+	browse browseCache
 
 	nudge chan struct{}
 	// received is the engine's callback count when the indexer last
@@ -108,7 +109,7 @@ func New(ctx context.Context, cfg Config) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Catalog{cfg: cfg, ix: ix, log: cfg.Logger, nudge: make(chan struct{}, 1), broad: map[int64]bool{}}, nil
+	return &Catalog{cfg: cfg, ix: &countingIndex{index: ix}, log: cfg.Logger, nudge: make(chan struct{}, 1), broad: map[int64]bool{}}, nil
 }
 
 // IngestOnSearch maps an on_search body and caches its opportunities, and
@@ -180,21 +181,43 @@ type candidate struct {
 
 // Search answers q from the cache: text and listed-value filters in the
 // database, then the other filters, facets, grouping, sorting and paging.
+// A browse (no text) may be answered from the browse cache (browse.go).
 func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 	if err := q.Validate(); err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	now := q.Now
-	if now.IsZero() {
-		now = c.cfg.Now()
-		q.Now = now
+	nowGiven := !q.Now.IsZero()
+	if !nowGiven {
+		q.Now = c.cfg.Now()
 	}
 	terms := queryTerms(q.Text)
+	key, cacheable := browseKey(&q, terms, nowGiven)
+	gen := c.ix.gen.Load() // before matching: a write meanwhile makes the answer stale
+	var a *answer
+	if cacheable {
+		a = c.browse.get(key, gen, q.Now)
+	}
+	if a == nil {
+		var err error
+		if a, err = c.match(ctx, &q, terms); err != nil {
+			return nil, err
+		}
+		if cacheable {
+			c.browse.put(key, gen, q.Now, a)
+		}
+	}
+	return c.page(ctx, a, &q)
+}
+
+// match finds every opportunity q matches and groups them, best offer
+// first in each group, groups ordered by their best offer.
+func (c *Catalog) match(ctx context.Context, q *Query, terms []string) (*answer, error) {
+	now := q.Now
 	facets := newFacetCounter(q.facetNames())
 	var matched []candidate
 	var dec leanReader
 	var o Opportunity
-	err := c.ix.candidates(ctx, matchFor(&q, terms), now, q.needsRest(), func(lean, rest []byte, t rowTimes) error {
+	err := c.ix.candidates(ctx, matchFor(q, terms), now, q.needsRest(), func(lean, rest []byte, t rowTimes) error {
 		title, meta, err := dec.read(lean, &o)
 		if err != nil {
 			return nil // a record of another version: not served until refreshed
@@ -222,10 +245,6 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Results{Offers: len(matched), Facets: facets.result()}
-
-	// Group, best offer first in each group, then order the groups by
-	// their best offer.
 	type group struct {
 		key    string
 		offers []int // indexes into matched, best first
@@ -249,19 +268,33 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 		}
 	}
 	slices.SortFunc(groups, func(a, b group) int { return less(&matched[a.offers[0]], &matched[b.offers[0]]) })
-	res.Total = len(groups)
+	a := &answer{offers: len(matched), facets: facets.result(), groups: make([]answerGroup, len(groups))}
+	for gi, g := range groups {
+		ids := make([]string, len(g.offers))
+		for k, i := range g.offers {
+			ids[k] = matched[i].id
+		}
+		a.groups[gi] = answerGroup{key: g.key, ids: ids}
+	}
+	return a, nil
+}
+
+// page reads the documents of the page q asks for. The answer may be shared
+// (browse cache), so the results get copies of what a caller could change.
+func (c *Catalog) page(ctx context.Context, a *answer, q *Query) (*Results, error) {
+	res := &Results{Total: len(a.groups), Offers: a.offers, Facets: make(map[string][]Facet, len(a.facets))}
+	for name, f := range a.facets {
+		res.Facets[name] = slices.Clone(f)
+	}
 	limit := q.Limit
 	if limit == 0 {
 		limit = 20
 	}
-	start := min(q.Offset, len(groups))
-	page := groups[start:min(start+limit, len(groups))]
-
+	start := min(q.Offset, len(a.groups))
+	page := a.groups[start:min(start+limit, len(a.groups))]
 	var ids []string
 	for _, g := range page {
-		for _, i := range g.offers {
-			ids = append(ids, matched[i].id)
-		}
+		ids = append(ids, g.ids...)
 	}
 	// Result pages leave the raw provider and item out (several KB per
 	// offer); Get has them for the detail page.
@@ -272,13 +305,13 @@ func (c *Catalog) Search(ctx context.Context, q Query) (*Results, error) {
 	res.Groups = make([]Group, 0, len(page))
 	for _, pg := range page {
 		g := Group{Key: pg.key}
-		for _, i := range pg.offers {
-			o, ok, err := fromDoc(docs[matched[i].id])
+		for _, id := range pg.ids {
+			o, ok, err := fromDoc(docs[id])
 			if err != nil {
 				return nil, err
 			}
 			if ok {
-				g.Offers = append(g.Offers, o.withAge("cache", now))
+				g.Offers = append(g.Offers, o.withAge("cache", q.Now))
 			}
 		}
 		if len(g.Offers) > 0 {
