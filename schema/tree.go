@@ -96,7 +96,7 @@ func (t *tree) parse(src []byte) error {
 	t.nodes = t.nodes[:0]
 	t.badUTF8 = false
 	p := parser{t: t, src: src, nodes: t.nodes}
-	p.skipWS()
+	p.pos = skipWS(src, 0)
 	if p.pos >= len(src) {
 		return &syntaxError{p.pos, "empty document"}
 	}
@@ -105,7 +105,7 @@ func (t *tree) parse(src []byte) error {
 	if err != nil {
 		return err
 	}
-	p.skipWS()
+	p.pos = skipWS(src, p.pos)
 	if p.pos != len(src) {
 		return &syntaxError{p.pos, errTrailing.Error() + " after the top-level value"}
 	}
@@ -123,18 +123,20 @@ type parser struct {
 
 func (p *parser) fail(msg string) error { return &syntaxError{p.pos, msg} }
 
-// skipWS steps over whitespace. Machine-written bodies have none between
-// tokens, and every byte that starts a token is above the space, so one
-// comparison usually decides.
-func (p *parser) skipWS() {
-	for p.pos < len(p.src) && p.src[p.pos] <= ' ' {
-		switch p.src[p.pos] {
+// skipWS returns the position of the first byte from pos on that is not
+// whitespace. Machine-written bodies have none between tokens, and every
+// byte that starts a token is above the space, so one comparison usually
+// decides.
+func skipWS(src []byte, pos int) int {
+	for pos < len(src) && src[pos] <= ' ' {
+		switch src[pos] {
 		case ' ', '\t', '\n', '\r':
-			p.pos++
+			pos++
 		default:
-			return
+			return pos
 		}
 	}
+	return pos
 }
 
 // add appends a childless node and returns its index. The fields are written
@@ -341,34 +343,38 @@ func isHex4(b []byte) bool {
 	return true
 }
 
+// object and array keep the position in a local between the calls that
+// parse their members and elements (which take and leave it in p.pos), so
+// that stepping over whitespace and punctuation works in registers.
+
 func (p *parser) object(depth int) (int32, error) {
 	if depth >= maxDepth {
 		return -1, p.fail("nesting deeper than 256 levels")
 	}
+	src := p.src
 	self := p.add(kObject, p.pos, 0, false, false)
-	p.pos++
-	p.skipWS()
-	if p.pos < len(p.src) && p.src[p.pos] == '}' {
-		p.pos++
+	pos := skipWS(src, p.pos+1)
+	if pos < len(src) && src[pos] == '}' {
+		p.pos = pos + 1
 		p.nodes[self].end = int32(p.pos)
 		return self, nil
 	}
 	last := int32(-1)
 	for {
-		p.skipWS()
-		if p.pos >= len(p.src) || p.src[p.pos] != '"' {
+		p.pos = skipWS(src, pos)
+		if p.pos >= len(src) || src[p.pos] != '"' {
 			return -1, p.fail("expected a member name in double quotes")
 		}
 		ks, ke, kesc, err := p.str()
 		if err != nil {
 			return -1, err
 		}
-		p.skipWS()
-		if p.pos >= len(p.src) || p.src[p.pos] != ':' {
+		pos = skipWS(src, p.pos)
+		if pos >= len(src) || src[pos] != ':' {
+			p.pos = pos
 			return -1, p.fail("expected ':' after a member name")
 		}
-		p.pos++
-		p.skipWS()
+		p.pos = skipWS(src, pos+1)
 		child, err := p.value(depth + 1)
 		if err != nil {
 			return -1, err
@@ -381,18 +387,20 @@ func (p *parser) object(depth int) (int32, error) {
 			p.nodes[last].next = child
 		}
 		last = child
-		p.skipWS()
-		if p.pos >= len(p.src) {
+		pos = skipWS(src, p.pos)
+		if pos >= len(src) {
+			p.pos = pos
 			return -1, p.fail("unterminated object")
 		}
-		switch p.src[p.pos] {
+		switch src[pos] {
 		case ',':
-			p.pos++
+			pos++
 		case '}':
-			p.pos++
+			p.pos = pos + 1
 			p.nodes[self].end = int32(p.pos)
 			return self, nil
 		default:
+			p.pos = pos
 			return -1, p.fail("expected ',' or '}' in an object")
 		}
 	}
@@ -402,17 +410,17 @@ func (p *parser) array(depth int) (int32, error) {
 	if depth >= maxDepth {
 		return -1, p.fail("nesting deeper than 256 levels")
 	}
+	src := p.src
 	self := p.add(kArray, p.pos, 0, false, false)
-	p.pos++
-	p.skipWS()
-	if p.pos < len(p.src) && p.src[p.pos] == ']' {
-		p.pos++
+	pos := skipWS(src, p.pos+1)
+	if pos < len(src) && src[pos] == ']' {
+		p.pos = pos + 1
 		p.nodes[self].end = int32(p.pos)
 		return self, nil
 	}
 	last := int32(-1)
 	for {
-		p.skipWS()
+		p.pos = skipWS(src, pos)
 		child, err := p.value(depth + 1)
 		if err != nil {
 			return -1, err
@@ -423,18 +431,20 @@ func (p *parser) array(depth int) (int32, error) {
 			p.nodes[last].next = child
 		}
 		last = child
-		p.skipWS()
-		if p.pos >= len(p.src) {
+		pos = skipWS(src, p.pos)
+		if pos >= len(src) {
+			p.pos = pos
 			return -1, p.fail("unterminated array")
 		}
-		switch p.src[p.pos] {
+		switch src[pos] {
 		case ',':
-			p.pos++
+			pos++
 		case ']':
-			p.pos++
+			p.pos = pos + 1
 			p.nodes[self].end = int32(p.pos)
 			return self, nil
 		default:
+			p.pos = pos
 			return -1, p.fail("expected ',' or ']' in an array")
 		}
 	}
