@@ -72,8 +72,8 @@ type typ struct {
 	hasMin   bool
 	hasMax   bool
 	members  map[string]member
-	byLen    [][]namedMember // members by the length of their name (lookup)
-	names    []string        // member names, sorted, for suggestions
+	index    nameIndex[member] // members by name, for lookup
+	names    []string          // member names, sorted, for suggestions
 	required []string
 	elem     *typ
 	hook     hook
@@ -91,34 +91,52 @@ type member struct {
 	bit uint64
 }
 
-type namedMember struct {
-	name   string
-	lo, hi uint64 // name's first and second eight bytes (see keyWords)
-	member
+// lookup finds the declared member named by the raw (unescaped) key b.
+func (t *typ) lookup(b []byte) (member, bool) { return t.index.get(b) }
+
+// nameIndex finds values by a name given as the raw bytes of a key or code.
+// Every member of every object of a catalogue is looked up, and every tag
+// code: the few names of b's length are compared with it as two words (see
+// keyWords) instead of hashing b for a map or calling memequal per name;
+// names longer than two words are compared byte by byte.
+type nameIndex[V any] struct {
+	byLen [][]nameEntry[V]
 }
 
-// lookup finds the declared member named by the raw (unescaped) key b. Every
-// member of every object of a catalogue is looked up: the few names of b's
-// length are compared with it as two words (see keyWords) rather than by a
-// call to compare bytes, and names longer than two words byte by byte.
-func (t *typ) lookup(b []byte) (member, bool) {
-	if len(b) >= len(t.byLen) {
-		return member{}, false
+type nameEntry[V any] struct {
+	name   string
+	lo, hi uint64 // name's first and second eight bytes (see keyWords)
+	val    V
+}
+
+func (x *nameIndex[V]) add(name string, v V) {
+	for len(x.byLen) <= len(name) {
+		x.byLen = append(x.byLen, nil)
+	}
+	var padded [16]byte
+	copy(padded[:], name)
+	lo, hi, _ := keyWords(padded[:min(len(name), 16)])
+	x.byLen[len(name)] = append(x.byLen[len(name)], nameEntry[V]{name, lo, hi, v})
+}
+
+func (x *nameIndex[V]) get(b []byte) (v V, ok bool) {
+	if len(b) >= len(x.byLen) {
+		return v, false
 	}
 	if lo, hi, ok := keyWords(b); ok {
-		for _, m := range t.byLen[len(b)] {
-			if m.lo == lo && m.hi == hi {
-				return m.member, true
+		for _, e := range x.byLen[len(b)] {
+			if e.lo == lo && e.hi == hi {
+				return e.val, true
 			}
 		}
-		return member{}, false
+		return v, false
 	}
-	for _, m := range t.byLen[len(b)] {
-		if m.name == string(b) {
-			return m.member, true
+	for _, e := range x.byLen[len(b)] {
+		if e.name == string(b) {
+			return e.val, true
 		}
 	}
-	return member{}, false
+	return v, false
 }
 
 // keyWords returns the bytes of a key of up to 16 bytes as two little-endian
@@ -208,13 +226,7 @@ func compileTypes(src string) (map[string]*typ, error) {
 			markPlain(m.t)
 		}
 		for _, name := range p.t.names {
-			for len(p.t.byLen) <= len(name) {
-				p.t.byLen = append(p.t.byLen, nil)
-			}
-			var padded [16]byte
-			copy(padded[:], name)
-			lo, hi, _ := keyWords(padded[:min(len(name), 16)])
-			p.t.byLen[len(name)] = append(p.t.byLen[len(name)], namedMember{name, lo, hi, p.t.members[name]})
+			p.t.index.add(name, p.t.members[name])
 		}
 	}
 	return types, nil

@@ -16,9 +16,9 @@ type policy struct {
 	states           []string // fulfillment state codes
 	fulfillmentTypes []string
 	stopTypes        []string
-	tags             map[string]map[string]bool // group code → tag codes; nil: no published list
-	mandatory        map[string]*mandatoryPaths // action → requirements on message
-	context          map[string][]string        // action → extra mandatory context members
+	tags             *nameIndex[*nameIndex[struct{}]] // group code → tag codes; nil: no published list
+	mandatory        map[string]*mandatoryPaths       // action → requirements on message
+	context          map[string][]string              // action → extra mandatory context members
 }
 
 // requirement is one mandatory field: alternatives of paths, satisfied when
@@ -131,13 +131,13 @@ func compilePolicies() (map[string]*policy, error) {
 		p := &policy{domain: d.domain, states: d.states, fulfillmentTypes: d.fulfillmentTypes,
 			stopTypes: d.stopTypes, mandatory: map[string]*mandatoryPaths{}, context: d.context}
 		if d.tags != nil {
-			p.tags = map[string]map[string]bool{}
+			p.tags = &nameIndex[*nameIndex[struct{}]]{}
 			for group, codes := range d.tags {
-				set := map[string]bool{}
+				set := &nameIndex[struct{}]{}
 				for _, c := range strings.Fields(codes) {
-					set[c] = true
+					set.add(c, struct{}{})
 				}
-				p.tags[group] = set
+				p.tags.add(group, set)
 			}
 		}
 		for action, lines := range d.mandatory {
@@ -412,7 +412,7 @@ func (w *walker) checkTagGroup(i int32) {
 	if w.pol.tags == nil {
 		return
 	}
-	codes, ok := w.pol.tags[string(code)]
+	codes, ok := w.pol.tags.get(code)
 	if !ok {
 		if !w.once("group\x00" + string(code)) {
 			return
@@ -429,7 +429,7 @@ func (w *walker) checkTagGroup(i int32) {
 		if len(tc) == 0 {
 			tc = t.bytes(t.member(e, "code"))
 		}
-		if len(tc) > 0 && !codes[string(tc)] && w.once("tag\x00"+string(code)+"\x00"+string(tc)) {
+		if _, known := codes.get(tc); len(tc) > 0 && !known && w.once("tag\x00"+string(code)+"\x00"+string(tc)) {
 			w.add(w.pathString("list"), "onest.tag", SeverityInfo, CodeInvalidRequest, fmt.Sprintf(
 				"Tag %q is not among ONEST's recommended codes of group %q for %s (first occurrence shown).", tc, code, w.pol.domain))
 		}
