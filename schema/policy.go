@@ -231,7 +231,7 @@ func (w *walker) checkMandatory(msg int32) {
 	if m == nil || w.t.nodes[msg].kind != kObject {
 		return
 	}
-	w.path = append(w.path[:0], seg{node: -1, index: -1, name: "message"})
+	w.path = append(w.path[:0], seg{node: msg, index: -1})
 	var pass mandatoryPass
 	w.requireSteps(&pass, msg, m.steps)
 	w.path = w.path[:0]

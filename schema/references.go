@@ -64,7 +64,7 @@ func (w *walker) anyItemHas(items int32, name string) bool {
 // message msg.
 func (w *walker) checkReferences(msg int32) {
 	t := w.t
-	w.path = append(w.path[:0], seg{node: -1, index: -1, name: "message"})
+	w.path = append(w.path[:0], seg{node: msg, index: -1})
 	defer func() { w.path = w.path[:0] }()
 	if cat := t.member(msg, "catalog"); cat >= 0 && t.nodes[cat].kind == kObject {
 		w.push(cat)

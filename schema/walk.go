@@ -13,11 +13,10 @@ import (
 const maxFindings = 500
 
 // seg is one step of the current JSON path: a member (node whose key names
-// the step), an array index, or a literal name for a member that is absent.
+// the step) or an array index.
 type seg struct {
 	node  int32
 	index int32
-	name  string
 }
 
 // walker carries the state of one validation.
@@ -48,10 +47,8 @@ func (w *walker) pathString(extra ...string) string {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(int(s.index)))
 			b.WriteByte(']')
-		case s.node >= 0:
-			writeName(&b, w.t.key(s.node))
 		default:
-			writeName(&b, s.name)
+			writeName(&b, w.t.key(s.node))
 		}
 	}
 	for _, e := range extra {
