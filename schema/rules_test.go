@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -488,6 +489,48 @@ func TestMemberLookupInPlace(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// A requirement with alternatives ("p or q") is met when any alternative is
+// present anywhere it applies; when none is, only the first is reported.
+// No published list uses one yet, so the test installs its own.
+func TestMandatoryAlternatives(t *testing.T) {
+	v := New()
+	var reqs []requirement
+	for _, s := range []string{"order.provider.id or order.items[].descriptor.name", "order.items[].id"} {
+		r, err := parseRequirement(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs = append(reqs, r)
+	}
+	m, err := mergeRequirements(reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.policies[DomainLearning].mandatory["select"] = m
+	mandatory := func(r Result) (paths []string) {
+		for _, f := range r.Findings {
+			if f.Rule == "onest.mandatory" {
+				paths = append(paths, f.Path)
+			}
+		}
+		return paths
+	}
+	cases := []struct {
+		body []byte
+		want []string
+	}{
+		{msg(t, validSelect), nil},
+		{msg(t, validSelect, "message.order.provider.id", deleted, "message.order.items.0.descriptor", map[string]any{"name": "Python"}), nil},
+		{msg(t, validSelect, "message.order.provider.id", deleted, "message.order.items.0.id", deleted),
+			[]string{"message.order.provider", "message.order.items[0].id"}}, // provider is left empty
+	}
+	for i, c := range cases {
+		if got := mandatory(v.Validate("select", c.body)); !slices.Equal(got, c.want) {
+			t.Errorf("case %d: onest.mandatory at %q, want %q", i, got, c.want)
 		}
 	}
 }
