@@ -142,8 +142,9 @@ func (x *nameIndex[V]) get(b []byte) (v V, ok bool) {
 // keyWords returns the bytes of a key of up to 16 bytes as two little-endian
 // words, zero past its end, so that two keys of the same length are equal
 // exactly when their words are. b is read through to 16 bytes within its
-// capacity (a key in a body is followed by at least its value), and ok is
-// false when the key is longer or its slice too short for that.
+// capacity (a key in a body is followed by at least its value; the tree caps
+// the body at its length), and ok is false when the key is longer or its
+// slice too short for that.
 func keyWords(b []byte) (lo, hi uint64, ok bool) {
 	n := len(b)
 	if n > 16 || cap(b) < 16 {

@@ -92,6 +92,11 @@ func (t *tree) parse(src []byte) error {
 	if len(src) > 1<<30 {
 		return &syntaxError{0, "document larger than 1 GiB"}
 	}
+	// Capped at its length, so that no slice of the body the tree hands out
+	// reaches past it: name lookups read keys a word at a time within a
+	// slice's capacity (see keyWords), and what the caller keeps beyond the
+	// body is not theirs to read.
+	src = src[:len(src):len(src)]
 	t.src = src
 	t.nodes = t.nodes[:0]
 	t.badUTF8 = false
