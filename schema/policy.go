@@ -25,7 +25,6 @@ type policy struct {
 // any one alternative is fully present.
 type requirement struct {
 	alts [][]step
-	src  string
 }
 
 // step is one member of a mandatory path; array means "every element of a
@@ -40,7 +39,7 @@ type step struct {
 // parseRequirement reads "order.items[].id", "a.b|c" (either final member)
 // and "x.y or z.y" (either path).
 func parseRequirement(s string) (requirement, error) {
-	r := requirement{src: s}
+	var r requirement
 	for _, alt := range strings.Split(s, " or ") {
 		var steps []step
 		parts := strings.Split(strings.TrimSpace(alt), ".")
