@@ -65,12 +65,14 @@ so a second run continues where the first stopped.`,
 				return exitWith(1, err)
 			}
 			defer d.Close()
+			// Printed before the describe file appears: a script that
+			// waits for the file may then read the whole banner.
+			d.print(cmd.OutOrStdout())
 			if describe != "" {
 				if err := d.writeDescription(describe); err != nil {
 					return exitWith(1, err)
 				}
 			}
-			d.print(cmd.OutOrStdout())
 			select {
 			case <-ctx.Done():
 				fmt.Fprintln(cmd.OutOrStdout(), "shutting down")

@@ -96,13 +96,15 @@ providers B+10 onwards. --base-port 0 picks free ports.`,
 				}
 				b.SetFaults(f)
 			}
+			// Printed before the describe file appears: a script that
+			// waits for the file may then read the whole banner.
+			w := cmd.OutOrStdout()
+			printSandbox(w, n.Description(), time.Since(start))
 			if describe != "" {
 				if err := n.WriteDescription(describe); err != nil {
 					return exitWith(1, err)
 				}
 			}
-			w := cmd.OutOrStdout()
-			printSandbox(w, n.Description(), time.Since(start))
 			<-ctx.Done()
 			fmt.Fprintln(w, "shutting down")
 			return nil
