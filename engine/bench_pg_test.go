@@ -1,16 +1,11 @@
 package engine_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,7 +13,6 @@ import (
 	"github.com/onest-seeker/seeker/engine"
 	"github.com/onest-seeker/seeker/engine/pgbus"
 	"github.com/onest-seeker/seeker/internal/testutil"
-	"github.com/onest-seeker/seeker/signing"
 	"github.com/onest-seeker/seeker/store/postgres"
 	"github.com/onest-seeker/seeker/store/postgres/pgtest"
 )
@@ -81,32 +75,10 @@ func ingestRoundRobin(b *testing.B, first *harness, instances []*harness, onPost
 		b.Fatal(err)
 	}
 	bodies, auths := onSearch20KB(b, first, d, b.N)
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DialContext: (&net.Dialer{}).DialContext}}
-	var next, failed atomic.Int64
-	b.SetBytes(int64(len(bodies[0])))
-	b.SetParallelism(8) // 8 × GOMAXPROCS(2) = 16 connections on this machine
 	b.ResetTimer()
 	cpu := testutil.ProcessCPU()
 	db, dbOK := postgresCPU()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := next.Add(1) - 1
-			url := instances[int(i)%len(instances)].netSrv.URL + "/on_search"
-			req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(bodies[i]))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set(signing.HeaderAuthorization, auths[i])
-			resp, err := client.Do(req)
-			if err != nil {
-				failed.Add(1)
-				continue
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				failed.Add(1)
-			}
-		}
-	})
+	failed := postCallbacks(b, func(i int64) string { return instances[int(i)%len(instances)].netSrv.URL + "/on_search" }, bodies, auths)
 	for _, h := range instances {
 		h.eng.Stop()
 	}
@@ -115,8 +87,8 @@ func ingestRoundRobin(b *testing.B, first *harness, instances []*harness, onPost
 	if db2, ok := postgresCPU(); onPostgres && ok && dbOK {
 		b.ReportMetric(float64(db2-db)/float64(b.N), "db-cpu-ns/op")
 	}
-	if f := failed.Load(); f > 0 {
-		b.Fatalf("%d of %d callbacks were not ACKed", f, b.N)
+	if failed > 0 {
+		b.Fatalf("%d of %d callbacks were not ACKed", failed, b.N)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "callbacks/s")
 }
